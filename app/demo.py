@@ -1,0 +1,62 @@
+"""The built-in demo: a fresh profile preloaded with bundles built from ``resources/demo``.
+
+The demo bundles go through the same verifying importer as any other file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from app.importer import import_bundle_file
+from app.profile import Profile
+from app.store import Store
+from sync.bundle import build_bundle
+from taskkinds import Registry
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
+
+
+def demo_specs() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*.json"))
+
+
+def build_demo_bundles(out_dir: Path) -> list[Path]:
+    """Build every demo bundle into ``out_dir``; returns the zip paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    built = []
+    for spec_path in demo_specs():
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        built.append(
+            build_bundle(
+                out_dir / f"{spec['bundle_id']}.zip",
+                bundle_id=spec["bundle_id"],
+                kind=spec["kind"],
+                title=spec["title"],
+                instructions=spec.get("instructions", ""),
+                reward_per_task=Decimal(spec["reward_per_task"]),
+                currency=spec["currency"],
+                estimated_minutes_per_task=spec.get("estimated_minutes_per_task"),
+                tasks=spec["tasks"],
+            )
+        )
+    return built
+
+
+def reset_demo_profile(root: Path, registry: Registry) -> Profile:
+    """Wipe ``root`` and fill it with the demo bundles; returns the profile."""
+    if root.exists():
+        shutil.rmtree(root)
+    profile = Profile(root).ensure()
+    store = Store(profile.db_path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="demo-", dir=profile.root) as tmp:
+            for bundle in build_demo_bundles(Path(tmp)):
+                import_bundle_file(store, profile, bundle, registry, source="demo")
+        store.set_setting("profile.demo", True)
+    finally:
+        store.close()
+    return profile

@@ -1,0 +1,45 @@
+"""Start the window: the Qt application, the style, then the profile on the database worker."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Ouvrage")
+    app.setOrganizationName("Ouvrage")
+    app.setApplicationDisplayName("Ouvrage")
+    style = RESOURCES / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run_window(profile_dir: Path, *, demo: bool = False) -> int:
+    """Open the main window on ``profile_dir`` and run until it closes; returns the exit status.
+
+    The window shows at once; the database and the task kinds load on the
+    database worker, and a fresh demo profile is built there too.
+    """
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = make_application()
+    from app.context import AppContext
+    from app.mainwindow import MainWindow
+    from app.profile import Profile
+
+    ctx = AppContext.create(Profile(profile_dir), demo=demo, reset_demo=demo)
+    window = MainWindow(ctx)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.close()

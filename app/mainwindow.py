@@ -1,0 +1,654 @@
+"""The main window: task queue, the open task's editor, the outbox and the status bar."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLocale, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.changes import SUBMITTED_STATES, TASK_STATES, Change
+from app.context import AppContext
+from app.formatting import money
+from app.outbox_view import OutboxView
+from app.queue_view import TaskFilterModel, TaskQueueModel, state_label
+from app.taskpane import TaskPane
+from app.tasks import op
+from taskkinds import TaskKind, UnknownKind
+
+if TYPE_CHECKING:
+    from app.importer import ImportOutcome
+    from app.store import Store
+    from taskkinds import Registry
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FILTER = "Ouvrage bundles (*.zip *.ouvrage);;All files (*)"
+
+
+@dataclass
+class OpenTask:
+    key: str
+    kind: TaskKind
+    payload: Any
+    read_only: bool
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    waiting: int
+    earnings_today: dict[str, Decimal]
+
+
+class MainWindow(QMainWindow):
+    """The shell shows at once; the store and the kinds load on the database worker."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.current: OpenTask | None = None
+        self._opening: str | None = None
+        self.error_box: QMessageBox | None = None
+        from app.autosave import DraftAutosaver
+
+        self.autosaver = DraftAutosaver(self._save_draft, parent=self)
+        self.setWindowTitle(self.tr("Ouvrage — demo") if ctx.demo else "Ouvrage")
+        self.setAcceptDrops(True)
+        self._build_ui()
+        self._build_actions()
+        self._restore_geometry()
+        if ctx.ready:
+            self._context_ready(ctx)
+        else:
+            self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
+            # Load once the event loop runs, so the first paint does not compete for the GIL.
+            QTimer.singleShot(0, self._load_context)
+
+    def _load_context(self) -> None:
+        op(self.ctx.load).success(self._context_ready).failure(self._context_failed).run(
+            self.ctx.db
+        )
+
+    @property
+    def store(self) -> Store:
+        assert self.ctx.store is not None, "used before the profile was opened"
+        return self.ctx.store
+
+    @property
+    def registry(self) -> Registry:
+        assert self.ctx.registry is not None, "used before the profile was opened"
+        return self.ctx.registry
+
+    def _context_ready(self, _ctx: AppContext) -> None:
+        for kind in self.registry:
+            self.kind_filter.addItem(kind.title, kind.id)
+            for fmt in kind.export_formats:
+                self.export_menu.addAction(
+                    self._action(
+                        self.tr("%1 as %2…").replace("%1", kind.title).replace("%2", fmt.title),
+                        None,
+                        lambda _=False, k=kind, f=fmt.name: self.choose_export(k, f),
+                    )
+                )
+        for action in self._needs_profile:
+            action.setEnabled(True)
+        self.refresh_queue()
+        self.refresh_outbox()
+
+    def _context_failed(self, exc: BaseException) -> None:
+        self.pane.show_message(self.tr("This profile cannot be opened"), str(exc))
+        self.report_error(exc)
+
+    # ---------------------------------------------------------------- layout
+
+    def _build_ui(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+
+        work = QWidget(self)
+        work_layout = QHBoxLayout(work)
+        work_layout.setContentsMargins(4, 4, 4, 4)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, work)
+        work_layout.addWidget(self.splitter)
+
+        left = QWidget(self.splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.kind_filter = QComboBox(left)
+        self.kind_filter.setAccessibleName(self.tr("Filter by kind"))
+        self.kind_filter.addItem(self.tr("All kinds"), None)
+        self.bundle_filter = QComboBox(left)
+        self.bundle_filter.setAccessibleName(self.tr("Filter by bundle"))
+        self.bundle_filter.addItem(self.tr("All bundles"), None)
+        self.state_filter = QComboBox(left)
+        self.state_filter.setAccessibleName(self.tr("Filter by state"))
+        self.state_filter.addItem(self.tr("All states"), None)
+        for state in TASK_STATES:
+            self.state_filter.addItem(state_label(state), state)
+        for combo in (self.kind_filter, self.bundle_filter, self.state_filter):
+            combo.currentIndexChanged.connect(self._apply_filters)
+            filters.addWidget(combo)
+        left_layout.addLayout(filters)
+
+        self.queue_model = TaskQueueModel(self)
+        self.queue_proxy = TaskFilterModel(self)
+        self.queue_proxy.setSourceModel(self.queue_model)
+        self.queue = QTableView(left)
+        self.queue.setObjectName("taskQueue")
+        self.queue.setAccessibleName(self.tr("Task queue"))
+        self.queue.setModel(self.queue_proxy)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue.verticalHeader().hide()
+        self.queue.setAlternatingRowColors(True)
+        self.queue.setWordWrap(False)
+        header = self.queue.horizontalHeader()
+        # Fixed widths from the font: ResizeToContents would measure all 10,000 rows at start-up.
+        metrics = self.queue.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, metrics.horizontalAdvance("Accepted") + 24)
+        header.resizeSection(2, metrics.horizontalAdvance("demo-en-fr-app") + 16)
+        header.resizeSection(3, metrics.horizontalAdvance("€00.000") + 16)
+        self.queue.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        self.queue.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.queue.selectionModel().currentRowChanged.connect(self._queue_row_changed)
+        left_layout.addWidget(self.queue, 1)
+        self.queue_count = QLabel(left)
+        left_layout.addWidget(self.queue_count)
+
+        self.pane = TaskPane(self.splitter)
+        self.pane.importRequested.connect(self.choose_bundles)
+        self.pane.submitClicked.connect(self.submit_current)
+        self.pane.previousClicked.connect(lambda: self.move_task(-1))
+        self.pane.nextClicked.connect(lambda: self.move_task(1))
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([420, 620])
+
+        self.outbox_view = OutboxView(self)
+        self.tabs.addTab(work, self.tr("Tasks"))
+        self.tabs.addTab(self.outbox_view, self.tr("Outbox"))
+
+        bar = self.statusBar()
+        self.profile_label = QLabel(self)
+        self.profile_label.setText(self.tr("Profile: %1").replace("%1", str(self.ctx.profile.root)))
+        self.profile_label.setToolTip(str(self.ctx.profile.root))
+        self.network_label = QLabel(self.tr("Offline — no server set up"), self)
+        self.network_label.setObjectName("networkState")
+        self.waiting_label = QLabel(self)
+        self.waiting_label.setObjectName("waitingCount")
+        self.earnings_label = QLabel(self)
+        self.earnings_label.setObjectName("earningsToday")
+        for widget in (self.network_label, self.waiting_label, self.earnings_label):
+            bar.addPermanentWidget(widget)
+        bar.addWidget(self.profile_label, 1)
+        self.pane.show_placeholder(has_tasks=False)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.import_action = self._action(
+            self.tr("&Import bundle…"), QKeySequence.StandardKey.Open, self.choose_bundles
+        )
+        file_menu.addAction(self.import_action)
+        self.export_menu = file_menu.addMenu(self.tr("&Export results"))
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        )
+
+        task_menu = self.menuBar().addMenu(self.tr("&Task"))
+        self.submit_action = self._action(self.tr("&Submit"), None, self.submit_current)
+        self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        task_menu.addAction(self.submit_action)
+        task_menu.addAction(
+            self._action(self.tr("&Previous task"), "Alt+Left", lambda: self.move_task(-1))
+        )
+        task_menu.addAction(
+            self._action(self.tr("&Next task"), "Alt+Right", lambda: self.move_task(1))
+        )
+
+        self._needs_profile = [self.import_action, self.submit_action]
+        for action in self._needs_profile:
+            action.setEnabled(False)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(
+            self._action(self.tr("&Tasks"), "Ctrl+1", lambda: self.tabs.setCurrentIndex(0))
+        )
+        view_menu.addAction(
+            self._action(self.tr("&Outbox"), "Ctrl+2", lambda: self.tabs.setCurrentIndex(1))
+        )
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("&About Ouvrage"), None, self._about))
+
+    def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # ---------------------------------------------------------------- queue
+
+    def refresh_queue(self) -> None:
+        op(lambda: (self.store.tasks(), self.store.bundles())).success(self._queue_loaded).failure(
+            self.report_error
+        ).run(self.ctx.db)
+
+    def _queue_loaded(self, loaded: tuple[list, list]) -> None:
+        rows, bundles = loaded
+        keep = self.current.key if self.current else None
+        self.queue_model.set_rows(rows)
+        chosen = self.bundle_filter.currentData()
+        self.bundle_filter.blockSignals(True)
+        self.bundle_filter.clear()
+        self.bundle_filter.addItem(self.tr("All bundles"), None)
+        for bundle in bundles:
+            self.bundle_filter.addItem(bundle["title"], bundle["id"])
+            self.bundle_filter.setItemData(
+                self.bundle_filter.count() - 1, bundle["id"], Qt.ItemDataRole.ToolTipRole
+            )
+        index = self.bundle_filter.findData(chosen)
+        self.bundle_filter.setCurrentIndex(max(0, index))
+        self.bundle_filter.blockSignals(False)
+        self._update_queue_count()
+        if keep is not None:
+            self._select_key(keep)
+        elif self.current is None:
+            self.pane.show_placeholder(has_tasks=bool(rows))
+        self.refresh_status()
+
+    def _apply_filters(self) -> None:
+        self.queue_proxy.set_filters(
+            kind=self.kind_filter.currentData(),
+            bundle=self.bundle_filter.currentData(),
+            state=self.state_filter.currentData(),
+        )
+        self._update_queue_count()
+
+    def _update_queue_count(self) -> None:
+        shown, total = self.queue_proxy.rowCount(), self.queue_model.rowCount()
+        self.queue_count.setText(
+            self.tr("%1 of %2 tasks shown").replace("%1", str(shown)).replace("%2", str(total))
+        )
+
+    def _select_key(self, key: str) -> None:
+        row = self.queue_model.row_for(key)
+        if row is None:
+            return
+        index = self.queue_proxy.mapFromSource(self.queue_model.index(row, 0))
+        if index.isValid():
+            self.queue.selectionModel().blockSignals(True)
+            self.queue.setCurrentIndex(index)
+            self.queue.selectionModel().blockSignals(False)
+            self.queue.scrollTo(index)
+
+    def _queue_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_task(current.data(TaskQueueModel.KeyRole))
+
+    def move_task(self, step: int) -> None:
+        """Open the previous or next task in the filtered queue (Alt+Left / Alt+Right)."""
+        count = self.queue_proxy.rowCount()
+        if count == 0:
+            return
+        row = self.queue.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(count - 1, row + step))
+        self.queue.setCurrentIndex(self.queue_proxy.index(row, 0))
+
+    def _next_open_task(self, after_key: str) -> str | None:
+        """The next task in filtered order that still needs work."""
+        keys = [
+            self.queue_proxy.index(r, 0).data(TaskQueueModel.KeyRole)
+            for r in range(self.queue_proxy.rowCount())
+        ]
+        if after_key in keys:
+            keys = keys[keys.index(after_key) + 1 :] + keys[: keys.index(after_key)]
+        for key in keys:
+            row = self.queue_model.row_for(key)
+            if row is not None and self.queue_model.task_at(row).state in ("new", "draft"):
+                return key
+        return None
+
+    # ---------------------------------------------------------------- opening a task
+
+    def open_task(self, key: str) -> None:
+        if self.current and self.current.key == key:
+            return
+        self.autosaver.flush()
+        self._opening = key
+        store = self.store
+
+        def load() -> tuple[dict, dict | None]:
+            task = store.task(key)
+            content = (
+                store.submitted_result(key)
+                if task["state"] in SUBMITTED_STATES
+                else store.draft(key)
+            )
+            return task, content
+
+        op(load).success(self._task_loaded).failure(self.report_error).run(self.ctx.db)
+
+    def _task_loaded(self, loaded: tuple[dict, dict | None]) -> None:
+        task, content = loaded
+        if task["id"] != self._opening:
+            return  # the contributor moved on while it loaded
+        try:
+            kind = self.registry.get(task["kind"])
+            payload = kind.parse_payload(task["payload"])
+            editor_class = kind.load_editor()
+        except (UnknownKind, ValueError) as exc:
+            self.report_error(exc)
+            return
+        read_only = task["state"] in SUBMITTED_STATES
+        editor = editor_class(payload, self.ctx.profile.bundle_dir(task["bundle_id"]), content)
+        key = task["id"]
+        editor.draftChanged.connect(lambda c, key=key: self._editor_changed(key, c))
+        editor.submitRequested.connect(lambda c, key=key: self._submit(key, c))
+        self.current = OpenTask(key, kind, payload, read_only)
+        row = self.queue_model.row_for(key)
+        position = (
+            self.tr("Task %1 of %2")
+            .replace("%1", str(row + 1))
+            .replace("%2", str(self.queue_model.rowCount()))
+            if row is not None
+            else ""
+        )
+        self.pane.show_task(
+            task, editor, read_only=read_only, position=position, kind_title=kind.title
+        )
+        if read_only and hasattr(editor, "set_read_only"):
+            editor.set_read_only(True)
+        self._select_key(key)
+        self._check(editor.content() if content is not None else None)
+        if not read_only and hasattr(editor, "focus_first_empty"):
+            editor.focus_first_empty()
+
+    # ---------------------------------------------------------------- drafts and submit
+
+    def _editor_changed(self, key: str, content: dict) -> None:
+        if not self.current or self.current.key != key or self.current.read_only:
+            return
+        self.autosaver.edited(key, content)
+        self.pane.set_save_state(self.tr("Editing…"))
+        self._check(content)
+
+    def _check(self, content: dict | None) -> list:
+        """Run the kind's checks and show their problems inline; returns them."""
+        if self.current is None or content is None:
+            self.pane.set_problems([])
+            if self.pane.editor is not None and hasattr(self.pane.editor, "show_problems"):
+                self.pane.editor.show_problems([])
+            return []
+        try:
+            result = self.current.kind.parse_result(content)
+            problems = self.current.kind.validate(self.current.payload, result)
+        except ValueError as exc:
+            from taskkinds import Problem
+
+            problems = [Problem("invalid_result", str(exc))]
+        self.pane.set_problems(problems)
+        if self.pane.editor is not None and hasattr(self.pane.editor, "show_problems"):
+            self.pane.editor.show_problems(problems)
+        return problems
+
+    def _save_draft(self, key: str, content: dict) -> None:
+        op(self.store.save_draft, key, content).success(
+            lambda change, key=key: self._draft_saved(key, change)
+        ).failure(self.report_error).run(self.ctx.db)
+
+    def _draft_saved(self, key: str, change: Change) -> None:
+        if self.current and self.current.key == key and not self.autosaver.dirty:
+            saved = QLocale().toString(datetime.now().time(), QLocale.FormatType.ShortFormat)
+            self.pane.set_save_state(self.tr("Draft saved %1").replace("%1", saved))
+        self._apply_change(change)
+
+    def submit_current(self) -> None:
+        editor = self.pane.editor
+        if self.current is None or editor is None or self.current.read_only:
+            return
+        editor.request_submit()
+
+    def _submit(self, key: str, content: dict) -> None:
+        problems = self._check(content)
+        blocking = [p for p in problems if p.blocking]
+        if blocking:
+            self.statusBar().showMessage(
+                self.tr("Fix the %1 problem(s) marked ✖ before submitting.").replace(
+                    "%1", str(len(blocking))
+                ),
+                8000,
+            )
+            return
+        self.autosaver.discard(key)
+        op(self.store.submit, key, content).success(
+            lambda _uuid, key=key: self._submitted(key)
+        ).failure(self.report_error).run(self.ctx.db)
+
+    def _submitted(self, key: str) -> None:
+        self.statusBar().showMessage(self.tr("Result queued for sending."), 5000)
+        self._apply_change(Change(tasks=frozenset({key}), outbox=True))
+        if self.current and self.current.key == key:
+            self.current.read_only = True
+            nxt = self._next_open_task(key)
+            if nxt is not None:
+                self._opening = None
+                self.current = None
+                self._select_key(nxt)
+                self.open_task(nxt)
+            else:
+                self.current = None
+                self.open_task(key)
+
+    def _apply_change(self, change: Change) -> None:
+        if change.tasks:
+            op(self.store.task_rows, change.tasks).success(self._rows_changed).run(self.ctx.db)
+        if change.outbox:
+            self.refresh_outbox()
+        if change.bundles:
+            self.refresh_queue()
+
+    def _rows_changed(self, rows: list) -> None:
+        self.queue_model.update_rows(rows)
+        self._apply_filters()
+        if self.current:
+            self._select_key(self.current.key)
+        self.refresh_status()
+
+    # ---------------------------------------------------------------- outbox and status
+
+    def refresh_outbox(self) -> None:
+        op(self.store.outbox).success(self._outbox_loaded).failure(self.report_error).run(
+            self.ctx.db
+        )
+
+    def _outbox_loaded(self, rows: list) -> None:
+        self.outbox_view.set_rows(rows)
+        waiting = sum(1 for row in rows if row.state == "queued")
+        self.tabs.setTabText(
+            1, self.tr("Outbox (%1)").replace("%1", str(waiting)) if waiting else self.tr("Outbox")
+        )
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        store = self.store
+
+        def snapshot() -> StatusSnapshot:
+            return StatusSnapshot(
+                store.outbox_waiting(), store.earnings_on(datetime.now(UTC).date())
+            )
+
+        op(snapshot).success(self._status_loaded).run(self.ctx.db)
+
+    def _status_loaded(self, snap: StatusSnapshot) -> None:
+        self.waiting_label.setText(self.tr("%1 waiting to send").replace("%1", str(snap.waiting)))
+        locale = QLocale()
+        if snap.earnings_today:
+            amounts = ", ".join(money(v, c, locale) for c, v in sorted(snap.earnings_today.items()))
+        else:
+            amounts = money(0, "EUR", locale)
+        self.earnings_label.setText(self.tr("Today: %1").replace("%1", amounts))
+
+    # ---------------------------------------------------------------- import and export
+
+    def choose_bundles(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Import bundles"), str(Path.home()), BUNDLE_FILTER
+        )
+        self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> None:
+        from app.importer import import_bundle_file
+
+        for path in paths:
+            self.statusBar().showMessage(self.tr("Checking %1…").replace("%1", path.name))
+            op(import_bundle_file, self.store, self.ctx.profile, path, self.registry).success(
+                self._imported
+            ).failure(self.report_error).run(self.ctx.db)
+
+    def _imported(self, outcome: ImportOutcome) -> None:
+        if outcome.already_imported:
+            text = self.tr("'%1' was already imported; nothing changed.").replace(
+                "%1", outcome.title
+            )
+        else:
+            text = (
+                self.tr("Imported '%1': %2 task(s).")
+                .replace("%1", outcome.title)
+                .replace("%2", str(outcome.task_count))
+            )
+        self.statusBar().showMessage(text, 8000)
+        self.refresh_queue()
+
+    def choose_export(self, kind: TaskKind, format_name: str) -> None:
+        fmt = kind.export_format(format_name)
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export results"),
+            str(Path.home() / f"ouvrage-{kind.id}{fmt.suffix}"),
+            f"{fmt.title} (*{fmt.suffix})",
+        )
+        if not path:
+            return
+        from app.exporting import export_results
+
+        op(export_results, self.store, self.registry, kind.id, format_name, Path(path)).success(
+            lambda count: self.statusBar().showMessage(
+                self.tr("Exported %1 result(s) to %2")
+                .replace("%1", str(count))
+                .replace("%2", path),
+                8000,
+            )
+        ).failure(self.report_error).run(self.ctx.db)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        self.import_files([Path(u.toLocalFile()) for u in event.mimeData().urls()])
+        event.acceptProposedAction()
+
+    # ---------------------------------------------------------------- errors, about, closing
+
+    def report_error(self, exc: BaseException) -> None:
+        """Show what went wrong in words the contributor can act on; never a traceback."""
+        from app.store import StoreError
+        from sync.bundle import BundleError
+
+        if isinstance(exc, BundleError):
+            title = self.tr("Bundle refused")
+            text = str(exc)
+        elif isinstance(exc, StoreError):
+            title = self.tr("Profile problem")
+            text = str(exc)
+        elif isinstance(exc, OSError):
+            title = self.tr("File problem")
+            text = self.tr("%1. Check the disk and try again.").replace(
+                "%1", exc.strerror or str(exc)
+            )
+        else:
+            title = self.tr("Something went wrong")
+            text = str(exc) or type(exc).__name__
+            log.error("operation failed", exc_info=exc)
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("errorBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.error_box = box
+        box.open()
+
+    def _about(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About Ouvrage"),
+            self.tr(
+                "<b>Ouvrage %1</b><p>Work on micro-tasks offline; results are kept safely and "
+                "sent when the network comes back.</p><p>Licence: GPL-3.0-or-later.</p>"
+            ).replace("%1", __version__),
+        )
+
+    def _window_settings(self) -> QSettings:
+        # An ini file in the profile: readable before the database opens, nothing outside it.
+        self.ctx.profile.root.mkdir(parents=True, exist_ok=True)
+        return QSettings(str(self.ctx.profile.root / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        settings = self._window_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        splitter = settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        tab = settings.value("window/tab")
+        if tab is not None:
+            self.tabs.setCurrentIndex(int(tab))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.autosaver.flush()
+        settings = self._window_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+        settings.sync()
+        # Wait for every queued draft save: the worker runs operations in order.
+        self.ctx.db.call(lambda: None)
+        super().closeEvent(event)

@@ -1,0 +1,125 @@
+"""The outbox: every submitted result and where it stands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.queue_view import STATE_COLOURS, state_label
+
+if TYPE_CHECKING:
+    from app.store import OutboxRow
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class OutboxModel(QAbstractTableModel):
+    COLUMNS = ("state", "summary", "created", "attempts", "error", "uuid")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[OutboxRow] = []
+        self._locale = QLocale()
+
+    def set_rows(self, rows: list[OutboxRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> OutboxRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            self.tr("State"), self.tr("Task"), self.tr("Submitted"), self.tr("Attempts"),
+            self.tr("Last error"), self.tr("Idempotency key"),
+        )[section]  # fmt: skip
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "state":
+                return state_label(item.state)
+            if column == "summary":
+                return item.summary
+            if column == "created":
+                when = QDateTime.fromString(item.created_at, Qt.DateFormat.ISODateWithMs)
+                return self._locale.toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)
+            if column == "attempts":
+                return item.attempts
+            if column == "error":
+                return item.last_error or ""
+            if column == "uuid":
+                return item.uuid
+        elif role == Qt.ItemDataRole.ForegroundRole and column == "state":
+            return QBrush(QColor(STATE_COLOURS.get(item.state, "#57606a")))
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.task_id}\n{item.uuid}"
+        return None
+
+
+class OutboxView(QWidget):
+    """A read-only table of the outbox with a one-line explanation above it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = OutboxModel(self)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("outboxSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableView(self)
+        self.table.setObjectName("outboxTable")
+        self.table.setAccessibleName(self.tr("Outbox"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+
+    def set_rows(self, rows: list[OutboxRow]) -> None:
+        self.model.set_rows(rows)
+        waiting = sum(1 for row in rows if row.state == "queued")
+        if not rows:
+            self.summary.setText(
+                self.tr("Nothing submitted yet. Results you submit wait here until they are sent.")
+            )
+        else:
+            self.summary.setText(
+                self.tr("%1 result(s) waiting to be sent. They are kept safely on this computer; "
+                        "sending starts when a server is connected.").replace("%1", str(waiting))
+            )  # fmt: skip

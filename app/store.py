@@ -1,0 +1,518 @@
+"""The contributor's local store: one SQLite file per profile, the only place that speaks SQL.
+
+Qt-free. A ``Store`` is used from one thread at a time (the database worker in
+the window, the main thread in the command line). Mutations return a
+``Change`` so views refresh only what moved.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.changes import OUTBOX_STATES, SUBMITTED_STATES, TASK_STATES, Change
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+class StoreError(Exception):
+    """Something the contributor can act on went wrong with the local store."""
+
+
+class SchemaTooNew(StoreError):
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"The profile database {path} was written by a newer Ouvrage (schema {found}, "
+            f"this version knows up to {known}). Update Ouvrage to open it; nothing was changed."
+        )
+
+
+class NotADatabase(StoreError):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"The profile database {path} cannot be opened ({reason}). "
+            "Restore it from a backup or start with another profile (--profile DIR)."
+        )
+
+
+class TaskNotFound(StoreError):
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"There is no task '{task_id}' in this profile.")
+
+
+class AlreadySubmitted(StoreError):
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"The result of task '{task_id}' is already in the outbox.")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task as the importer hands it to the store."""
+
+    task_id: str
+    payload: Mapping[str, Any]
+    reward: Decimal
+    summary: str
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewBundle:
+    bundle_id: str
+    kind: str
+    kind_version: int
+    title: str
+    instructions: str
+    currency: str
+    deadline: str
+    estimated_minutes_per_task: float | None
+    manifest_sha256: str
+    archive_sha256: str
+    source: str  # "file", "demo", later "server"
+    tasks: tuple[NewTask, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: str
+    bundle_id: str
+    task_id: str
+    kind: str
+    position: int
+    state: str
+    reward: Decimal
+    currency: str
+    summary: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    uuid: str
+    task_id: str
+    kind: str
+    state: str
+    created_at: str
+    attempts: int
+    last_error: str | None
+    summary: str
+
+
+def task_key(bundle_id: str, task_id: str) -> str:
+    """The profile-wide id of a task: bundle ids are unique, task ids only inside a bundle."""
+    return f"{bundle_id}/{task_id}"
+
+
+# ---------------------------------------------------------------- migrations
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["bundles"].create(
+        {
+            "id": str, "kind": str, "kind_version": int, "title": str, "instructions": str,
+            "currency": str, "deadline": str, "estimated_minutes_per_task": float,
+            "manifest_sha256": str, "archive_sha256": str, "source": str, "imported_at": str,
+        },
+        pk="id",
+        not_null={"kind", "title", "currency", "manifest_sha256", "imported_at"},
+    )  # fmt: skip
+    db["tasks"].create(
+        {
+            "id": str, "bundle_id": str, "task_id": str, "kind": str, "position": int,
+            "payload": str, "media": str, "reward": str, "summary": str, "state": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("bundle_id", "bundles", "id")],
+        not_null={"bundle_id", "task_id", "kind", "payload", "reward", "state"},
+        defaults={"state": "new", "media": "[]", "summary": ""},
+    )  # fmt: skip
+    db["drafts"].create(
+        {"task_id": str, "content": str, "saved_at": str, "revision": int},
+        pk="task_id",
+        foreign_keys=[("task_id", "tasks", "id")],
+        not_null={"content", "saved_at"},
+        defaults={"revision": 0},
+    )
+    db["outbox"].create(
+        {"uuid": str, "task_id": str, "kind": str, "result": str, "created_at": str, "state": str},
+        pk="uuid",
+        foreign_keys=[("task_id", "tasks", "id")],
+        not_null={"task_id", "result", "created_at", "state"},
+        defaults={"state": "queued"},
+    )
+    db["events"].create(
+        {"id": int, "at": str, "type": str, "task_id": str, "detail": str},
+        pk="id",
+        not_null={"at", "type"},
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db["tasks"].create_index(["bundle_id", "position"])
+
+
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    # Sync bookkeeping and the earnings ledger arrived after the first schema.
+    db["outbox"].add_column("attempts", int, not_null_default=0)
+    db["outbox"].add_column("last_error", str)
+    db["outbox"].add_column("sent_at", str)
+    db["ledger"].create(
+        {
+            "id": str, "task_id": str, "kind": str, "amount": str, "currency": str,
+            "status": str, "reason": str, "occurred_at": str, "received_at": str,
+        },
+        pk="id",
+        not_null={"amount", "currency", "status", "occurred_at"},
+    )  # fmt: skip
+    db["tasks"].create_index(["state"])
+    db["outbox"].create_index(["state"])
+    db["ledger"].create_index(["occurred_at"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, *, path: Path, upto: int = SCHEMA_VERSION) -> int:
+    """Bring the database to schema ``upto``, one transaction per step; returns the version.
+
+    Raises ``SchemaTooNew`` when the file comes from a newer Ouvrage.
+    """
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(path, current, SCHEMA_VERSION)
+    if current >= upto:
+        return current
+    import sqlite_utils  # only needed to create or change tables
+
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    for version in range(current + 1, upto + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+        current = version
+    return current
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) a database file with the profile's pragmas."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # The database worker is a different thread from the one that opens the store.
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        # FULL: a power cut must not lose a transaction we reported as saved.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(path, str(exc)) from exc
+    return conn
+
+
+# ---------------------------------------------------------------- the store
+
+
+_TASK_ROW_SQL = (
+    "SELECT t.id, t.bundle_id, t.task_id, t.kind, t.position, t.state, t.reward, "
+    "b.currency, t.summary, t.updated_at FROM tasks t JOIN bundles b ON b.id = t.bundle_id"
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+class Store:
+    """All reads and writes of a profile's database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        # Reads use the plain connection; sqlite-utils is loaded on the first write.
+        self.conn = connect(self.path)
+        try:
+            self.schema_version = migrate(self.conn, path=self.path)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise NotADatabase(self.path, str(exc)) from exc
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _dicts(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(args))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # -- bundles and tasks
+
+    def has_bundle(self, bundle_id: str) -> str | None:
+        """The stored manifest checksum of ``bundle_id``, or None when it is not imported."""
+        row = self.conn.execute(
+            "SELECT manifest_sha256 FROM bundles WHERE id = ?", [bundle_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_bundle(self, bundle: NewBundle) -> Change:
+        """Insert a verified bundle and its tasks in one transaction."""
+        now = now_iso()
+        keys = []
+        with self.db.atomic():
+            self.db["bundles"].insert(
+                {
+                    "id": bundle.bundle_id, "kind": bundle.kind,
+                    "kind_version": bundle.kind_version, "title": bundle.title,
+                    "instructions": bundle.instructions, "currency": bundle.currency,
+                    "deadline": bundle.deadline,
+                    "estimated_minutes_per_task": bundle.estimated_minutes_per_task,
+                    "manifest_sha256": bundle.manifest_sha256,
+                    "archive_sha256": bundle.archive_sha256, "source": bundle.source,
+                    "imported_at": now,
+                }
+            )  # fmt: skip
+            rows = []
+            for position, task in enumerate(bundle.tasks):
+                key = task_key(bundle.bundle_id, task.task_id)
+                keys.append(key)
+                rows.append(
+                    {
+                        "id": key, "bundle_id": bundle.bundle_id, "task_id": task.task_id,
+                        "kind": bundle.kind, "position": position, "payload": _json(task.payload),
+                        "media": _json(list(task.media)), "reward": str(task.reward),
+                        "summary": task.summary, "state": "new", "updated_at": now,
+                    }
+                )  # fmt: skip
+            self.db["tasks"].insert_all(rows, batch_size=500)
+            self._event("bundle_imported", None, {"bundle": bundle.bundle_id, "tasks": len(rows)})
+        return Change(bundles=True, tasks=frozenset(keys))
+
+    def bundles(self) -> list[dict[str, Any]]:
+        return self._dicts("SELECT * FROM bundles ORDER BY imported_at, id")
+
+    def bundle(self, bundle_id: str) -> dict[str, Any] | None:
+        rows = self._dicts("SELECT * FROM bundles WHERE id = ?", [bundle_id])
+        return rows[0] if rows else None
+
+    def tasks(
+        self, *, kind: str | None = None, bundle_id: str | None = None, state: str | None = None
+    ) -> list[TaskRow]:
+        """Tasks for the queue, in bundle then manifest order, without their payloads."""
+        where, args = [], []
+        for column, value in (("t.kind", kind), ("t.bundle_id", bundle_id), ("t.state", state)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        sql = (
+            _TASK_ROW_SQL
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY b.imported_at, t.bundle_id, t.position"
+        )
+        return [
+            TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9])
+            for r in self.conn.execute(sql, args).fetchall()
+        ]
+
+    def task_rows(self, keys: Iterable[str]) -> list[TaskRow]:
+        """Queue rows of the given tasks, to refresh them after a change."""
+        wanted = list(keys)
+        rows: list[TaskRow] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows += [
+                TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9])
+                for r in self.conn.execute(
+                    _TASK_ROW_SQL + f" WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            ]
+        return rows
+
+    def task(self, key: str) -> dict[str, Any]:
+        """One task with its decoded payload, media list and bundle fields."""
+        cursor = self.conn.execute(
+            "SELECT t.*, b.title AS bundle_title, b.instructions, b.currency, b.deadline "
+            "FROM tasks t JOIN bundles b ON b.id = t.bundle_id WHERE t.id = ?",
+            [key],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise TaskNotFound(key)
+        task = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        task["payload"] = json.loads(task["payload"])
+        task["media"] = json.loads(task["media"])
+        task["reward"] = Decimal(task["reward"])
+        return task
+
+    def counts_by_state(self) -> dict[str, int]:
+        counts = dict.fromkeys(TASK_STATES, 0)
+        for state, n in self.conn.execute("SELECT state, count(*) FROM tasks GROUP BY state"):
+            counts[state] = n
+        return counts
+
+    # -- drafts and submission
+
+    def save_draft(self, key: str, content: Mapping[str, Any]) -> Change:
+        """Keep the editor's current content; ignored once the task is submitted."""
+        with self.db.atomic():
+            state = self._task_state(key)
+            if state in SUBMITTED_STATES:
+                return Change()
+            now = now_iso()
+            self.conn.execute(
+                "INSERT INTO drafts (task_id, content, saved_at, revision) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT(task_id) DO UPDATE SET content = excluded.content, "
+                "saved_at = excluded.saved_at, revision = drafts.revision + 1",
+                [key, _json(content), now],
+            )
+            if state == "new":
+                self.conn.execute(
+                    "UPDATE tasks SET state = 'draft', updated_at = ? WHERE id = ?", [now, key]
+                )
+                return Change(tasks=frozenset({key}), drafts=True)
+        return Change(drafts=True)
+
+    def draft(self, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT content FROM drafts WHERE task_id = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def draft_saved_at(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT saved_at FROM drafts WHERE task_id = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def submit(
+        self, key: str, result: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> str:
+        """Move a task's result into the outbox in one transaction; returns its idempotency key.
+
+        Raises ``TaskNotFound`` or ``AlreadySubmitted``.
+        """
+        key_uuid = idempotency_key or str(uuid.uuid4())
+        with self.db.atomic():
+            state = self._task_state(key)
+            if state in SUBMITTED_STATES:
+                raise AlreadySubmitted(key)
+            now = now_iso()
+            kind = self.conn.execute("SELECT kind FROM tasks WHERE id = ?", [key]).fetchone()[0]
+            self.db["outbox"].insert(
+                {
+                    "uuid": key_uuid, "task_id": key, "kind": kind, "result": _json(result),
+                    "created_at": now, "state": "queued", "attempts": 0,
+                }
+            )  # fmt: skip
+            self.conn.execute("DELETE FROM drafts WHERE task_id = ?", [key])
+            self.conn.execute(
+                "UPDATE tasks SET state = 'queued', updated_at = ? WHERE id = ?", [now, key]
+            )
+            self._event("submitted", key, {"uuid": key_uuid})
+        return key_uuid
+
+    def submitted_result(self, key: str) -> dict[str, Any] | None:
+        """The latest result sent to the outbox for a task, if any."""
+        row = self.conn.execute(
+            "SELECT result FROM outbox WHERE task_id = ? ORDER BY created_at DESC LIMIT 1", [key]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def outbox(self, states: Iterable[str] | None = None) -> list[OutboxRow]:
+        sql = (
+            "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
+            "t.summary FROM outbox o JOIN tasks t ON t.id = o.task_id"
+        )
+        args: list[str] = []
+        if states is not None:
+            wanted = list(states)
+            sql += f" WHERE o.state IN ({', '.join('?' * len(wanted))})"
+            args = wanted
+        sql += " ORDER BY o.created_at DESC, o.uuid"
+        return [OutboxRow(*r) for r in self.conn.execute(sql, args).fetchall()]
+
+    def outbox_results(
+        self, *, kind: str, states: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Submitted results of one kind with their payloads, for export."""
+        wanted = list(states) if states is not None else list(OUTBOX_STATES)
+        sql = (
+            "SELECT o.uuid, o.task_id, t.bundle_id, t.task_id, t.payload, o.result, o.state "
+            "FROM outbox o JOIN tasks t ON t.id = o.task_id "
+            f"WHERE o.kind = ? AND o.state IN ({', '.join('?' * len(wanted))}) "
+            "ORDER BY t.bundle_id, t.position"
+        )
+        return [
+            {
+                "uuid": r[0], "key": r[1], "bundle_id": r[2], "task_id": r[3],
+                "payload": json.loads(r[4]), "result": json.loads(r[5]), "state": r[6],
+            }
+            for r in self.conn.execute(sql, [kind, *wanted]).fetchall()
+        ]  # fmt: skip
+
+    def outbox_waiting(self) -> int:
+        """Results not yet acknowledged by a server."""
+        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0]
+
+    # -- earnings
+
+    def earnings_on(self, day: date) -> dict[str, Decimal]:
+        """Amounts the server reported for ``day`` (UTC), by currency, rejected ones excluded."""
+        totals: dict[str, Decimal] = {}
+        for amount, currency in self.conn.execute(
+            "SELECT amount, currency FROM ledger WHERE substr(occurred_at, 1, 10) = ? "
+            "AND status != 'rejected'",
+            [day.isoformat()],
+        ):
+            totals[currency] = totals.get(currency, Decimal(0)) + Decimal(amount)
+        return totals
+
+    # -- settings and events
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> Change:
+        with self.db.atomic():
+            self.db["settings"].upsert({"key": key, "value": _json(value)}, pk="key")
+        return Change(settings=frozenset({key}))
+
+    def log_event(self, type_: str, task_id: str | None = None, **detail: Any) -> None:
+        with self.db.atomic():
+            self._event(type_, task_id, detail)
+
+    def events(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = self._dicts("SELECT * FROM events ORDER BY id DESC LIMIT ?", [limit])
+        return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows]
+
+    def integrity_check(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # -- internals
+
+    def _task_state(self, key: str) -> str:
+        row = self.conn.execute("SELECT state FROM tasks WHERE id = ?", [key]).fetchone()
+        if row is None:
+            raise TaskNotFound(key)
+        return row[0]
+
+    def _event(self, type_: str, task_id: str | None, detail: Mapping[str, Any]) -> None:
+        self.db["events"].insert(
+            {"at": now_iso(), "type": type_, "task_id": task_id, "detail": _json(dict(detail))}
+        )

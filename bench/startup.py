@@ -1,0 +1,149 @@
+"""Start-up time: Ouvrage with 10,000 tasks against a bare PySide6 window, in the same run.
+
+Each measurement is a fresh process, timed from just before it is spawned to the
+moment it reports its window shown (and, for Ouvrage, the queue filled). Runs
+alternate between the two so machine noise hits both alike.
+
+    python -m bench.startup [--runs 7] [--tasks 10000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1100, 720)
+window.show()
+QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+app.exec()
+"""
+
+OUVRAGE_WINDOW = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from app.gui import make_application
+app = make_application()
+from app.context import AppContext
+from app.mainwindow import MainWindow
+from app.profile import Profile
+ctx = AppContext.create(Profile(Path(sys.argv[1])))
+window = MainWindow(ctx)
+window.show()
+expected = int(sys.argv[2])
+def shown():
+    print("shown", flush=True)
+    poll()
+def poll():
+    if window.queue_model.rowCount() >= expected:
+        print("filled", flush=True)
+        window.close()
+        ctx.close()
+        app.quit()
+    else:
+        QTimer.singleShot(1, poll)
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+
+def make_profile(root: Path, tasks: int) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from app.importer import import_bundle_file
+    from app.profile import Profile
+    from app.store import Store
+    from taskkinds import default_registry
+    from tests.factories import translation_bundle
+
+    profile = Profile(root / "profile").ensure()
+    store = Store(profile.db_path)
+    bundle = translation_bundle(root / "big.zip", bundle_id="bench-10k", tasks=tasks)
+    import_bundle_file(store, profile, bundle, default_registry())
+    store.close()
+    return profile.root
+
+
+def timed(args: list[str], marks: tuple[str, ...]) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    seen: dict[str, float] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        word = line.strip()
+        if word in marks:
+            seen[word] = time.perf_counter() - start
+    proc.wait(timeout=120)
+    missing = set(marks) - set(seen)
+    if proc.returncode != 0 or missing:
+        raise RuntimeError(f"{args[:3]} exited {proc.returncode}, missing marks {missing}")
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="ouvrage-bench-") as tmp:
+        profile = make_profile(Path(tmp), args.tasks)
+        bare, shown, filled = [], [], []
+        for _ in range(args.runs):
+            bare.append(timed([sys.executable, "-c", BARE_WINDOW], ("shown",))["shown"])
+            marks = timed(
+                [sys.executable, "-c", OUVRAGE_WINDOW, str(profile), str(args.tasks)],
+                ("shown", "filled"),
+            )
+            shown.append(marks["shown"])
+            filled.append(marks["filled"])
+
+    result = {
+        "benchmark": "startup",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}",
+        "qt_platform": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "tasks": args.tasks,
+        "runs": args.runs,
+        "bare_window_s": statistics.median(bare),
+        "ouvrage_window_shown_s": statistics.median(shown),
+        "ouvrage_queue_filled_s": statistics.median(filled),
+    }
+    result["ratio_shown"] = result["ouvrage_window_shown_s"] / result["bare_window_s"]
+    result["ratio_filled"] = result["ouvrage_queue_filled_s"] / result["bare_window_s"]
+    result["goal_ratio"] = 1.5
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"machine: {result['machine']} (Qt platform {result['qt_platform']})")
+    print(f"medians of {args.runs} runs, {args.tasks} tasks in the profile")
+    print(f"  bare PySide6 window shown      {result['bare_window_s'] * 1000:7.0f} ms   1.00×")
+    print(f"  Ouvrage window shown           {result['ouvrage_window_shown_s'] * 1000:7.0f} ms   "
+          f"{result['ratio_shown']:.2f}×")  # fmt: skip
+    filled_ms = result["ouvrage_queue_filled_s"] * 1000
+    print(f"  Ouvrage queue of {args.tasks} filled  {filled_ms:7.0f} ms   "
+          f"{result['ratio_filled']:.2f}×   (goal ≤ {result['goal_ratio']}×)")  # fmt: skip
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

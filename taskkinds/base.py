@@ -1,0 +1,102 @@
+"""What every task kind supplies, and the problem type its checks return.
+
+Qt-free: the editor is named by a dotted path and imported only when a window
+needs it, so the mock server and the command line load kinds without Qt.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    """How a problem weighs on submitting: errors block it, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a result, shown inline before submit.
+
+    ``code`` is stable and machine-readable (``empty_target``); ``message`` is
+    for the contributor; ``where`` locates it inside the result (for translation,
+    the segment id), or is empty for the whole result.
+    """
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    where: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One task's result handed to an exporter."""
+
+    task_id: str
+    bundle_id: str
+    payload: BaseModel
+    result: BaseModel
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A standard file format a kind's results can be written to."""
+
+    name: str  # short id used on the command line, e.g. "xliff"
+    title: str  # e.g. "XLIFF 2.0"
+    suffix: str  # e.g. ".xlf"
+    write: Callable[[Sequence[ExportItem]], bytes]
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    """Everything the shell needs to know about one kind of task.
+
+    The shell never branches on ``id``; it calls these members instead.
+    """
+
+    id: str
+    title: str
+    version: int
+    payload_model: type[BaseModel]
+    result_model: type[BaseModel]
+    new_result: Callable[[Any], BaseModel]
+    validate: Callable[[Any, Any], list[Problem]]
+    grade: Callable[[Any, Any], float]
+    summarize: Callable[[Any], str]
+    editor_path: str  # "package.module:ClassName", imported lazily
+    export_formats: tuple[ExportFormat, ...] = field(default_factory=tuple)
+
+    def parse_payload(self, data: Any) -> BaseModel:
+        """Validate a payload from a bundle; raises pydantic.ValidationError."""
+        return self.payload_model.model_validate(data)
+
+    def parse_result(self, data: Any) -> BaseModel:
+        """Validate a stored or received result; raises pydantic.ValidationError."""
+        return self.result_model.model_validate(data)
+
+    def export_format(self, name: str) -> ExportFormat:
+        for fmt in self.export_formats:
+            if fmt.name == name:
+                return fmt
+        known = ", ".join(f.name for f in self.export_formats) or "none"
+        raise KeyError(f"{self.title} results cannot be exported as '{name}' (known: {known})")
+
+    def load_editor(self) -> type:
+        """Import and return the editor widget class (this imports Qt)."""
+        module_name, _, class_name = self.editor_path.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)

@@ -1,0 +1,188 @@
+"""The main window driven like a contributor would, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.context import AppContext
+from app.mainwindow import MainWindow
+from app.profile import Profile
+from app.store import Store
+from tests.factories import translation_bundle
+
+
+def open_window(qtbot, profile: Profile, *, inline: bool = True) -> MainWindow:  # type: ignore[no-untyped-def]
+    ctx = AppContext.open(profile, inline=inline)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.close()
+    window.ctx.close()
+
+
+@pytest.fixture
+def window(qtbot, profile: Profile):  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, profile)
+    yield win
+    if win.isVisible():
+        close_window(win)
+
+
+def test_an_empty_profile_invites_to_import_a_bundle(window: MainWindow) -> None:
+    assert window.pane.currentIndex() == 0
+    assert "No tasks yet" in window.pane.placeholder_title.text()
+    assert window.pane.import_button.isVisible()
+    assert "Offline" in window.network_label.text()
+    assert "0 waiting" in window.waiting_label.text()
+
+
+def test_import_open_type_autosave_submit_shows_the_result_in_the_outbox(
+    qtbot, window: MainWindow, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_files([bundle_file])
+    assert window.queue_model.rowCount() == 3
+    assert "3 of 3 tasks shown" in window.queue_count.text()
+
+    window.queue.setCurrentIndex(window.queue_proxy.index(0, 0))
+    editor = window.pane.editor
+    assert editor is not None and window.current is not None
+    key = window.current.key
+
+    # Typing goes into the focused segment; the draft reaches the database within a second.
+    first, second = editor.rows
+    qtbot.keyClicks(first.target, "Bonjour {name}, vous avez {count} messages")
+    store: Store = window.ctx.store
+    qtbot.waitUntil(lambda: store.draft(key) is not None, timeout=2000)
+    assert store.draft(key)["targets"]["s1"].startswith("Bonjour {name}")
+    assert store.task(key)["state"] == "draft"
+
+    # Submitting with an empty segment is refused, and the problem is shown inline.
+    qtbot.keyClick(first.target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.outbox() == []
+    assert second.problems.isVisible()
+    assert "empty" in second.problems.text().lower()
+    assert any("empty" in window.pane.problem_list.item(i).text().lower()
+               for i in range(window.pane.problem_list.count()))  # fmt: skip
+
+    qtbot.keyClicks(second.target, "Enregistrer")
+    qtbot.keyClick(second.target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [row] = store.outbox()
+    assert row.task_id == key and row.state == "queued"
+    assert store.draft(key) is None
+    assert store.submitted_result(key)["targets"] == {
+        "s1": "Bonjour {name}, vous avez {count} messages",
+        "s2": "Enregistrer",
+    }
+    # The window moved on to the next task and the outbox view lists the result.
+    assert window.current is not None and window.current.key != key
+    assert window.outbox_view.model.rowCount() == 1
+    assert window.tabs.tabText(1) == "Outbox (1)"
+    assert "1 waiting" in window.waiting_label.text()
+
+
+def test_a_submitted_task_reopens_read_only_with_its_result(
+    qtbot, window: MainWindow, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_files([bundle_file])
+    key = window.queue_model.task_at(0).id
+    window.ctx.store.submit(key, {"targets": {"s1": "Bonjour", "s2": "Enregistrer"}})
+    window.refresh_queue()
+    window.queue.setCurrentIndex(window.queue_proxy.index(1, 0))
+    window.queue.setCurrentIndex(window.queue_proxy.index(0, 0))
+    editor = window.pane.editor
+    assert window.current.key == key and window.current.read_only
+    assert editor.rows[0].target.isReadOnly()
+    assert editor.rows[0].target.toPlainText() == "Bonjour"
+    assert not window.pane.submit_button.isEnabled()
+
+
+def test_alt_arrows_move_between_tasks_and_filters_narrow_the_queue(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.import_files([translation_bundle(tmp_path / "a.zip", bundle_id="b-a", tasks=2)])
+    window.import_files(
+        [translation_bundle(tmp_path / "b.zip", bundle_id="b-b", tasks=3, title="Second")]
+    )
+    assert window.queue_model.rowCount() == 5
+    window.move_task(1)
+    assert window.current.key == "b-a/t0000"
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.current.key == "b-a/t0001"
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.current.key == "b-b/t0000"
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.current.key == "b-a/t0001"
+
+    window.bundle_filter.setCurrentIndex(window.bundle_filter.findData("b-b"))
+    assert window.queue_proxy.rowCount() == 3
+    window.state_filter.setCurrentIndex(window.state_filter.findData("queued"))
+    assert window.queue_proxy.rowCount() == 0
+    assert "0 of 5 tasks shown" in window.queue_count.text()
+
+
+def test_a_refused_bundle_gets_a_dialog_naming_it_and_the_window_keeps_working(
+    qtbot, window: MainWindow, tmp_path: Path, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken-bundle.zip"
+    data = bundle_file.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])
+    window.import_files([broken])
+    box = window.error_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.windowTitle() == "Bundle refused"
+    assert "broken-bundle.zip" in box.text()
+    box.close()
+    window.import_files([bundle_file])
+    assert window.queue_model.rowCount() == 3
+
+
+def test_window_geometry_is_remembered(qtbot, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    first = open_window(qtbot, profile)
+    first.resize(700, 480)  # the offscreen screen is 800×600
+    first.move(20, 10)
+    close_window(first)
+    second = open_window(qtbot, profile)
+    try:
+        assert (second.width(), second.height()) == (700, 480)
+    finally:
+        close_window(second)
+
+
+def test_with_real_worker_threads_the_ui_stays_live_and_nothing_is_lost(
+    qtbot, profile: Profile, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, profile, inline=False)
+    try:
+        window.import_files([bundle_file])
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 3, timeout=5000)
+        window.queue.setCurrentIndex(window.queue_proxy.index(0, 0))
+        qtbot.waitUntil(lambda: window.pane.editor is not None, timeout=5000)
+        editor = window.pane.editor
+        qtbot.keyClicks(editor.rows[0].target, "Bonjour {name}, vous avez {count} messages")
+        qtbot.keyClicks(editor.rows[1].target, "Enregistrer")
+        key = window.current.key
+        editor.request_submit()
+        qtbot.waitUntil(lambda: window.outbox_view.model.rowCount() == 1, timeout=5000)
+        # Unsaved typing in the next task is flushed when the window closes.
+        qtbot.waitUntil(
+            lambda: window.current is not None and window.current.key != key, timeout=5000
+        )
+        next_key = window.current.key
+        qtbot.keyClicks(window.pane.editor.rows[0].target, "x")
+    finally:
+        close_window(window)
+    store = Store(profile.db_path)
+    try:
+        assert store.draft(next_key) == {"version": 1, "targets": {"s1": "x", "s2": ""}}
+        assert store.outbox()[0].task_id == key
+    finally:
+        store.close()

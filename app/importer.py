@@ -12,7 +12,9 @@ from pathlib import Path
 from app.profile import Profile
 from app.store import NewBundle, NewTask, Store
 from sync.bundle import (
+    DEFAULT_LIMITS,
     BundleConflict,
+    Limits,
     Manifest,
     ManifestTask,
     VerifiedBundle,
@@ -33,7 +35,13 @@ class ImportOutcome:
 
 
 def import_bundle_file(
-    store: Store, profile: Profile, path: Path, registry: Registry, *, source: str = "file"
+    store: Store,
+    profile: Profile,
+    path: Path,
+    registry: Registry,
+    *,
+    source: str = "file",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportOutcome:
     """Verify ``path`` and add its tasks to the profile.
 
@@ -58,7 +66,7 @@ def import_bundle_file(
         kind.parse_payload(task.payload)
 
     verified = extract_bundle(
-        path, staging, known_kinds=registry.ids(), validate_task=validate_task
+        path, staging, known_kinds=registry.ids(), validate_task=validate_task, limits=limits
     )
     try:
         return _install(store, profile, path, registry, verified, source)

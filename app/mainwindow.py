@@ -71,7 +71,8 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         from app.autosave import DraftAutosaver
 
-        self.autosaver = DraftAutosaver(self._save_draft, parent=self)
+        # 750 ms leaves room for the write itself inside the one-second promise.
+        self.autosaver = DraftAutosaver(self._save_draft, quiet_ms=300, max_ms=750, parent=self)
         self.setWindowTitle(self.tr("Ouvrage — demo") if ctx.demo else "Ouvrage")
         self.setAcceptDrops(True)
         self._build_ui()

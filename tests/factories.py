@@ -32,7 +32,7 @@ def translation_bundle(
     path: Path,
     *,
     bundle_id: str = "b-test",
-    tasks: int = 3,
+    tasks: int | list[dict[str, Any]] = 3,
     segments: int = 2,
     title: str = "Test bundle",
     **overrides: Any,
@@ -45,7 +45,11 @@ def translation_bundle(
         "instructions": "Translate into French.",
         "reward_per_task": Decimal("0.05"),
         "currency": "EUR",
-        "tasks": [translation_task(i, segments) for i in range(tasks)],
+        "tasks": (
+            [translation_task(i, segments) for i in range(tasks)]
+            if isinstance(tasks, int)
+            else tasks
+        ),
     }
     kwargs.update(overrides)
     return build_bundle(path, **kwargs)

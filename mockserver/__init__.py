@@ -1,0 +1,1 @@
+"""The tester's mock server (FastAPI): arrives with the sync issue. Qt-free, imports ``sync``."""

@@ -1,0 +1,105 @@
+"""Every registered kind honours the contract; the registry is explicit and strict."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from taskkinds import (
+    BUILTIN_KINDS,
+    DuplicateKind,
+    Registry,
+    TaskKind,
+    UnknownKind,
+    default_registry,
+)
+from taskkinds.base import ExportItem, Problem
+
+# One valid payload per built-in kind, as a bundle would carry it.
+SAMPLE_PAYLOADS: dict[str, dict[str, Any]] = {
+    "translation": {
+        "source_lang": "en",
+        "target_lang": "fr",
+        "segments": [{"id": "s1", "source": "Hello {name}"}, {"id": "s2", "source": "Save"}],
+        "max_length": 40,
+    },
+}
+
+
+def test_every_builtin_kind_has_a_sample_payload() -> None:
+    assert {kind.id for kind in default_registry()} == set(SAMPLE_PAYLOADS)
+    assert len(BUILTIN_KINDS) == len(SAMPLE_PAYLOADS)
+
+
+@pytest.mark.parametrize("kind", list(default_registry()), ids=lambda k: k.id)
+def test_a_kind_round_trips_parse_new_result_validate_dump_load(kind: TaskKind) -> None:
+    payload = kind.parse_payload(SAMPLE_PAYLOADS[kind.id])
+    result = kind.new_result(payload)
+    problems = kind.validate(payload, result)
+    # A blank result is never acceptable, and says so with blocking problems.
+    assert problems and all(isinstance(p, Problem) for p in problems)
+    assert any(p.blocking for p in problems)
+    dumped = json.loads(json.dumps(result.model_dump(mode="json")))
+    assert kind.parse_result(dumped) == result
+    assert isinstance(kind.summarize(payload), str) and kind.summarize(payload)
+    assert 0.0 <= kind.grade(result, result) <= 1.0
+    for fmt in kind.export_formats:
+        data = fmt.write([ExportItem("t1", "b1", payload, result)])
+        assert isinstance(data, bytes) and data
+
+
+@pytest.mark.parametrize("kind", list(default_registry()), ids=lambda k: k.id)
+def test_a_kind_editor_loads_lazily_and_is_a_widget(qtbot, kind: TaskKind) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    editor_class = kind.load_editor()
+    payload = kind.parse_payload(SAMPLE_PAYLOADS[kind.id])
+    editor = editor_class(payload, None, None)
+    qtbot.addWidget(editor)
+    assert isinstance(editor, QWidget)
+    with qtbot.waitSignal(editor.submitRequested) as signal:
+        editor.request_submit()
+    assert kind.parse_result(signal.args[0]) == kind.new_result(payload)
+
+
+def fake_kind(kind_id: str = "fake") -> TaskKind:
+    class Payload(BaseModel):
+        text: str
+
+    class Result(BaseModel):
+        answer: str = ""
+
+    return TaskKind(
+        id=kind_id,
+        title="Fake",
+        version=1,
+        payload_model=Payload,
+        result_model=Result,
+        new_result=lambda p: Result(),
+        validate=lambda p, r: [] if r.answer else [Problem("empty", "Say something.")],
+        grade=lambda r, g: float(r.answer == g.answer),
+        summarize=lambda p: p.text,
+        editor_path="tests.nowhere:Editor",
+    )
+
+
+def test_a_fresh_registry_takes_a_fake_kind_and_refuses_duplicates() -> None:
+    registry = Registry([fake_kind()])
+    assert "fake" in registry and registry.ids() == {"fake"}
+    with pytest.raises(DuplicateKind, match="fake"):
+        registry.register(fake_kind())
+
+
+def test_an_unknown_kind_says_to_update_the_application() -> None:
+    with pytest.raises(UnknownKind, match="newer Ouvrage") as caught:
+        Registry().get("photo_clip")
+    assert "Update the application" in str(caught.value)
+
+
+def test_an_unknown_export_format_lists_the_known_ones() -> None:
+    kind = default_registry().get("translation")
+    with pytest.raises(KeyError, match="xliff"):
+        kind.export_format("pdf")

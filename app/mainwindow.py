@@ -639,16 +639,12 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        tab = settings.value("window/tab")
-        if tab is not None:
-            self.tabs.setCurrentIndex(int(tab))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.autosaver.flush()
         settings = self._window_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/tab", self.tabs.currentIndex())
         settings.sync()
         # Wait for every queued draft save: the worker runs operations in order.
         self.ctx.db.call(lambda: None)

@@ -106,9 +106,13 @@ class OutboxView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: the outbox may hold thousands of results.
+        widths = {0: "Accepted", 2: "00/00/0000 00:00", 3: "Attempts", 4: "Last error", 5: "0" * 36}
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         layout.addWidget(self.table, 1)
 
     def set_rows(self, rows: list[OutboxRow]) -> None:

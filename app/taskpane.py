@@ -108,7 +108,7 @@ class TaskPane(QStackedWidget):
         self.problem_list = QListWidget(page)
         self.problem_list.setObjectName("problemList")
         self.problem_list.setAccessibleName(self.tr("Problems to fix before submitting"))
-        self.problem_list.setMaximumHeight(110)
+        self.problem_list.setMaximumHeight(self.problem_list.fontMetrics().lineSpacing() * 4 + 12)
         layout.addWidget(self.problem_list)
 
         buttons = QHBoxLayout()

@@ -34,9 +34,9 @@ class _TargetEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         lines = QFontMetrics(self.font()).lineSpacing()
-        self.setMinimumHeight(lines * 3 + 12)
-        self.setMaximumHeight(lines * 6 + 12)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(lines * 2 + 14)
+        self.setMaximumHeight(lines * 5 + 14)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
 
 class SegmentRow(QFrame):

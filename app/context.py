@@ -51,17 +51,27 @@ class AppContext:
 
     def load(self) -> AppContext:
         """Open the profile's store and the kinds. Raises ``StoreError`` or ``OSError``."""
+        return self.load_store().load_kinds()
+
+    def load_store(self) -> AppContext:
+        """Open the store (rebuilding the demo first if asked): enough to list the queue."""
         if self.store is None:
             from app.store import Store
-            from taskkinds import default_registry
 
-            self.registry = default_registry()
             if self.reset_demo:
                 from app.demo import reset_demo_profile
 
-                reset_demo_profile(self.profile.root, self.registry)
+                reset_demo_profile(self.profile.root, self.load_kinds().registry)  # type: ignore[arg-type]
             self.profile.ensure()
             self.store = Store(self.profile.db_path)
+        return self
+
+    def load_kinds(self) -> AppContext:
+        """Import the task kinds (pydantic models and all): needed to open a task."""
+        if self.registry is None:
+            from taskkinds import default_registry
+
+            self.registry = default_registry()
         return self
 
     def close(self) -> None:

@@ -14,12 +14,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -30,14 +28,16 @@ from PySide6.QtWidgets import (
 from app.changes import SUBMITTED_STATES, TASK_STATES, Change
 from app.context import AppContext
 from app.formatting import money
-from app.outbox_view import OutboxView
 from app.queue_view import TaskFilterModel, TaskQueueModel, state_label
 from app.taskpane import TaskPane
 from app.tasks import op
 from taskkinds import TaskKind, UnknownKind
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from app.importer import ImportOutcome
+    from app.outbox_view import OutboxView
     from app.store import Store
     from taskkinds import Registry
 
@@ -79,14 +79,16 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_geometry()
         if ctx.ready:
-            self._context_ready(ctx)
+            self._store_ready(ctx)
+            self._kinds_ready(ctx)
         else:
             self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
             # Load once the event loop runs, so the first paint does not compete for the GIL.
             QTimer.singleShot(0, self._load_context)
 
     def _load_context(self) -> None:
-        op(self.ctx.load).success(self._context_ready).failure(self._context_failed).run(
+        # The queue needs only the store; the kinds' models load right after it.
+        op(self.ctx.load_store).success(self._store_ready).failure(self._context_failed).run(
             self.ctx.db
         )
 
@@ -97,10 +99,16 @@ class MainWindow(QMainWindow):
 
     @property
     def registry(self) -> Registry:
-        assert self.ctx.registry is not None, "used before the profile was opened"
+        assert self.ctx.registry is not None, "used before the kinds were loaded"
         return self.ctx.registry
 
-    def _context_ready(self, _ctx: AppContext) -> None:
+    def _store_ready(self, ctx: AppContext) -> None:
+        self.refresh_queue()
+        self.refresh_outbox()
+        if ctx.registry is None:
+            op(ctx.load_kinds).success(self._kinds_ready).failure(self._context_failed).run(ctx.db)
+
+    def _kinds_ready(self, _ctx: AppContext) -> None:
         for kind in self.registry:
             self.kind_filter.addItem(kind.title, kind.id)
             for fmt in kind.export_formats:
@@ -113,8 +121,6 @@ class MainWindow(QMainWindow):
                 )
         for action in self._needs_profile:
             action.setEnabled(True)
-        self.refresh_queue()
-        self.refresh_outbox()
 
     def _context_failed(self, exc: BaseException) -> None:
         self.pane.show_message(self.tr("This profile cannot be opened"), str(exc))
@@ -192,9 +198,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([420, 620])
 
-        self.outbox_view = OutboxView(self)
         self.tabs.addTab(work, self.tr("Tasks"))
-        self.tabs.addTab(self.outbox_view, self.tr("Outbox"))
+        # The outbox view is built the first time it is shown: start-up only pays for the queue.
+        self._outbox_view: OutboxView | None = None
+        self._outbox_rows: list = []
+        self.tabs.addTab(QWidget(self), self.tr("Outbox"))
+        self.tabs.currentChanged.connect(lambda index: index == 1 and self.outbox_view)
 
         bar = self.statusBar()
         self.profile_label = QLabel(self)
@@ -493,8 +502,27 @@ class MainWindow(QMainWindow):
             self.ctx.db
         )
 
+    @property
+    def outbox_view(self) -> OutboxView:
+        if self._outbox_view is None:
+            from app.outbox_view import OutboxView
+
+            self._outbox_view = OutboxView(self)
+            self._outbox_view.set_rows(self._outbox_rows)
+            text, current = self.tabs.tabText(1), self.tabs.currentIndex()
+            placeholder = self.tabs.widget(1)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self._outbox_view, text)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return self._outbox_view
+
     def _outbox_loaded(self, rows: list) -> None:
-        self.outbox_view.set_rows(rows)
+        self._outbox_rows = rows
+        if self._outbox_view is not None:
+            self._outbox_view.set_rows(rows)
         waiting = sum(1 for row in rows if row.state == "queued")
         self.tabs.setTabText(
             1, self.tr("Outbox (%1)").replace("%1", str(waiting)) if waiting else self.tr("Outbox")
@@ -523,6 +551,8 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- import and export
 
     def choose_bundles(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         paths, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Import bundles"), str(Path.home()), BUNDLE_FILTER
         )
@@ -553,6 +583,8 @@ class MainWindow(QMainWindow):
 
     def choose_export(self, kind: TaskKind, format_name: str) -> None:
         fmt = kind.export_format(format_name)
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export results"),
@@ -603,6 +635,8 @@ class MainWindow(QMainWindow):
             text = str(exc) or type(exc).__name__
             log.error("operation failed", exc_info=exc)
         self.statusBar().showMessage(text, 10000)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
         )
@@ -613,6 +647,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from app import __version__
 
         QMessageBox.about(

@@ -120,7 +120,7 @@ def task_key(bundle_id: str, task_id: str) -> str:
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["bundles"].create(
+    db.table("bundles").create(
         {
             "id": str, "kind": str, "kind_version": int, "title": str, "instructions": str,
             "currency": str, "deadline": str, "estimated_minutes_per_task": float,
@@ -129,7 +129,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"kind", "title", "currency", "manifest_sha256", "imported_at"},
     )  # fmt: skip
-    db["tasks"].create(
+    db.table("tasks").create(
         {
             "id": str, "bundle_id": str, "task_id": str, "kind": str, "position": int,
             "payload": str, "media": str, "reward": str, "summary": str, "state": str,
@@ -140,35 +140,35 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         not_null={"bundle_id", "task_id", "kind", "payload", "reward", "state"},
         defaults={"state": "new", "media": "[]", "summary": ""},
     )  # fmt: skip
-    db["drafts"].create(
+    db.table("drafts").create(
         {"task_id": str, "content": str, "saved_at": str, "revision": int},
         pk="task_id",
         foreign_keys=[("task_id", "tasks", "id")],
         not_null={"content", "saved_at"},
         defaults={"revision": 0},
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {"uuid": str, "task_id": str, "kind": str, "result": str, "created_at": str, "state": str},
         pk="uuid",
         foreign_keys=[("task_id", "tasks", "id")],
         not_null={"task_id", "result", "created_at", "state"},
         defaults={"state": "queued"},
     )
-    db["events"].create(
+    db.table("events").create(
         {"id": int, "at": str, "type": str, "task_id": str, "detail": str},
         pk="id",
         not_null={"at", "type"},
     )
-    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
-    db["tasks"].create_index(["bundle_id", "position"])
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("tasks").create_index(["bundle_id", "position"])
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
     # Sync bookkeeping and the earnings ledger arrived after the first schema.
-    db["outbox"].add_column("attempts", int, not_null_default=0)
-    db["outbox"].add_column("last_error", str)
-    db["outbox"].add_column("sent_at", str)
-    db["ledger"].create(
+    db.table("outbox").add_column("attempts", int, not_null_default=0)
+    db.table("outbox").add_column("last_error", str)
+    db.table("outbox").add_column("sent_at", str)
+    db.table("ledger").create(
         {
             "id": str, "task_id": str, "kind": str, "amount": str, "currency": str,
             "status": str, "reason": str, "occurred_at": str, "received_at": str,
@@ -176,9 +176,9 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"amount", "currency", "status", "occurred_at"},
     )  # fmt: skip
-    db["tasks"].create_index(["state"])
-    db["outbox"].create_index(["state"])
-    db["ledger"].create_index(["occurred_at"])
+    db.table("tasks").create_index(["state"])
+    db.table("outbox").create_index(["state"])
+    db.table("ledger").create_index(["occurred_at"])
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
@@ -279,7 +279,7 @@ class Store:
         now = now_iso()
         keys = []
         with self.db.atomic():
-            self.db["bundles"].insert(
+            self.db.table("bundles").insert(
                 {
                     "id": bundle.bundle_id, "kind": bundle.kind,
                     "kind_version": bundle.kind_version, "title": bundle.title,
@@ -303,7 +303,7 @@ class Store:
                         "summary": task.summary, "state": "new", "updated_at": now,
                     }
                 )  # fmt: skip
-            self.db["tasks"].insert_all(rows, batch_size=500)
+            self.db.table("tasks").insert_all(rows, batch_size=500)
             self._event("bundle_imported", None, {"bundle": bundle.bundle_id, "tasks": len(rows)})
         return Change(bundles=True, tasks=frozenset(keys))
 
@@ -413,7 +413,7 @@ class Store:
                 raise AlreadySubmitted(key)
             now = now_iso()
             kind = self.conn.execute("SELECT kind FROM tasks WHERE id = ?", [key]).fetchone()[0]
-            self.db["outbox"].insert(
+            self.db.table("outbox").insert(
                 {
                     "uuid": key_uuid, "task_id": key, "kind": kind, "result": _json(result),
                     "created_at": now, "state": "queued", "attempts": 0,
@@ -490,7 +490,7 @@ class Store:
 
     def set_setting(self, key: str, value: Any) -> Change:
         with self.db.atomic():
-            self.db["settings"].upsert({"key": key, "value": _json(value)}, pk="key")
+            self.db.table("settings").upsert({"key": key, "value": _json(value)}, pk="key")
         return Change(settings=frozenset({key}))
 
     def log_event(self, type_: str, task_id: str | None = None, **detail: Any) -> None:
@@ -513,6 +513,6 @@ class Store:
         return row[0]
 
     def _event(self, type_: str, task_id: str | None, detail: Mapping[str, Any]) -> None:
-        self.db["events"].insert(
+        self.db.table("events").insert(
             {"at": now_iso(), "type": type_, "task_id": task_id, "detail": _json(dict(detail))}
         )

@@ -37,7 +37,7 @@ class TaskPane(QStackedWidget):
         self._locale = QLocale()
         self.editor: QWidget | None = None
         self.addWidget(self._build_placeholder())
-        self.addWidget(self._build_task_page())
+        self._task_page: QWidget | None = None  # built when the first task opens
 
     # -- pages
 
@@ -165,9 +165,15 @@ class TaskPane(QStackedWidget):
             self.import_button.show()
         self.setCurrentIndex(0)
 
+    def _ensure_task_page(self) -> None:
+        if self._task_page is None:
+            self._task_page = self._build_task_page()
+            self.addWidget(self._task_page)
+
     def show_task(
         self, task: dict, editor: QWidget, *, read_only: bool, position: str, kind_title: str
     ) -> None:
+        self._ensure_task_page()
         self._drop_editor()
         self.editor = editor
         self.editor_layout.addWidget(editor)
@@ -190,9 +196,12 @@ class TaskPane(QStackedWidget):
         self.setCurrentIndex(1)
 
     def set_save_state(self, text: str) -> None:
-        self.save_state.setText(text)
+        if self._task_page is not None:
+            self.save_state.setText(text)
 
     def set_problems(self, problems: list[Problem]) -> None:
+        if self._task_page is None:
+            return
         self.problem_list.clear()
         if not problems:
             self.problem_list.addItem(QListWidgetItem(self.tr("✔ No problems found")))

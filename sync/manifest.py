@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -244,3 +245,19 @@ class Manifest(_Strict):
 
 def _folders(path: str) -> list[PurePosixPath]:
     return list(PurePosixPath(path).parents)[:-1]  # without the final '.'
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a bundle may make Ouvrage read, write or decode."""
+
+    max_manifest_bytes: int = 8 * 2**20
+    max_total_bytes: int = 2 * 2**30  # sum of uncompressed sizes
+    max_file_bytes: int = 512 * 2**20
+    max_ratio: float = 100.0  # uncompressed/compressed, for members over 1 MiB uncompressed
+    max_entries: int = 20_000
+    max_tasks: int = 10_000
+    max_image_pixels: int = 64_000_000
+
+
+DEFAULT_LIMITS = Limits()

@@ -9,26 +9,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QSplitter,
-    QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.changes import SUBMITTED_STATES, TASK_STATES, Change
+from app.changes import SUBMITTED_STATES, Change
 from app.context import AppContext
 from app.formatting import money
-from app.queue_view import TaskFilterModel, TaskQueueModel, state_label
+from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
 from taskkinds import TaskKind, UnknownKind
@@ -42,8 +37,6 @@ if TYPE_CHECKING:
     from taskkinds import Registry
 
 log = logging.getLogger(__name__)
-
-BUNDLE_FILTER = "Ouvrage bundles (*.zip *.ouvrage);;All files (*)"
 
 
 @dataclass
@@ -110,7 +103,7 @@ class MainWindow(QMainWindow):
 
     def _kinds_ready(self, _ctx: AppContext) -> None:
         for kind in self.registry:
-            self.kind_filter.addItem(kind.title, kind.id)
+            self.queue_panel.add_kind(kind.id, kind.title)
             for fmt in kind.export_formats:
                 self.export_menu.addAction(
                     self._action(
@@ -139,60 +132,23 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, work)
         work_layout.addWidget(self.splitter)
 
-        left = QWidget(self.splitter)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        filters = QHBoxLayout()
-        self.kind_filter = QComboBox(left)
-        self.kind_filter.setAccessibleName(self.tr("Filter by kind"))
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        self.bundle_filter = QComboBox(left)
-        self.bundle_filter.setAccessibleName(self.tr("Filter by bundle"))
-        self.bundle_filter.addItem(self.tr("All bundles"), None)
-        self.state_filter = QComboBox(left)
-        self.state_filter.setAccessibleName(self.tr("Filter by state"))
-        self.state_filter.addItem(self.tr("All states"), None)
-        for state in TASK_STATES:
-            self.state_filter.addItem(state_label(state), state)
-        for combo in (self.kind_filter, self.bundle_filter, self.state_filter):
-            combo.currentIndexChanged.connect(self._apply_filters)
-            filters.addWidget(combo)
-        left_layout.addLayout(filters)
-
-        self.queue_model = TaskQueueModel(self)
-        self.queue_proxy = TaskFilterModel(self)
-        self.queue_proxy.setSourceModel(self.queue_model)
-        self.queue = QTableView(left)
-        self.queue.setObjectName("taskQueue")
-        self.queue.setAccessibleName(self.tr("Task queue"))
-        self.queue.setModel(self.queue_proxy)
-        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue.verticalHeader().hide()
-        self.queue.setAlternatingRowColors(True)
-        self.queue.setWordWrap(False)
-        header = self.queue.horizontalHeader()
-        # Fixed widths from the font: ResizeToContents would measure all 10,000 rows at start-up.
-        metrics = self.queue.fontMetrics()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, metrics.horizontalAdvance("Accepted") + 24)
-        header.resizeSection(2, metrics.horizontalAdvance("demo-en-fr-app") + 16)
-        header.resizeSection(3, metrics.horizontalAdvance("€00.000") + 16)
-        self.queue.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        self.queue.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.queue.selectionModel().currentRowChanged.connect(self._queue_row_changed)
-        left_layout.addWidget(self.queue, 1)
-        self.queue_count = QLabel(left)
-        left_layout.addWidget(self.queue_count)
+        self.queue_panel = QueuePanel(self.splitter)
+        self.queue_panel.taskChosen.connect(self.open_task)
+        # Short names the rest of the window (and the tests) use.
+        self.queue_model = self.queue_panel.model
+        self.queue_proxy = self.queue_panel.proxy
+        self.queue = self.queue_panel.table
+        self.kind_filter = self.queue_panel.kind_filter
+        self.bundle_filter = self.queue_panel.bundle_filter
+        self.state_filter = self.queue_panel.state_filter
+        self.queue_count = self.queue_panel.count
 
         self.pane = TaskPane(self.splitter)
         self.pane.importRequested.connect(self.choose_bundles)
         self.pane.submitClicked.connect(self.submit_current)
         self.pane.previousClicked.connect(lambda: self.move_task(-1))
         self.pane.nextClicked.connect(lambda: self.move_task(1))
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.queue_panel)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -276,78 +232,16 @@ class MainWindow(QMainWindow):
 
     def _queue_loaded(self, loaded: tuple[list, list]) -> None:
         rows, bundles = loaded
-        keep = self.current.key if self.current else None
-        self.queue_model.set_rows(rows)
-        chosen = self.bundle_filter.currentData()
-        self.bundle_filter.blockSignals(True)
-        self.bundle_filter.clear()
-        self.bundle_filter.addItem(self.tr("All bundles"), None)
-        for bundle in bundles:
-            self.bundle_filter.addItem(bundle["title"], bundle["id"])
-            self.bundle_filter.setItemData(
-                self.bundle_filter.count() - 1, bundle["id"], Qt.ItemDataRole.ToolTipRole
-            )
-        index = self.bundle_filter.findData(chosen)
-        self.bundle_filter.setCurrentIndex(max(0, index))
-        self.bundle_filter.blockSignals(False)
-        self._update_queue_count()
-        if keep is not None:
-            self._select_key(keep)
-        elif self.current is None:
+        self.queue_panel.set_contents(rows, bundles)
+        if self.current is not None:
+            self.queue_panel.select(self.current.key)
+        else:
             self.pane.show_placeholder(has_tasks=bool(rows))
         self.refresh_status()
 
-    def _apply_filters(self) -> None:
-        self.queue_proxy.set_filters(
-            kind=self.kind_filter.currentData(),
-            bundle=self.bundle_filter.currentData(),
-            state=self.state_filter.currentData(),
-        )
-        self._update_queue_count()
-
-    def _update_queue_count(self) -> None:
-        shown, total = self.queue_proxy.rowCount(), self.queue_model.rowCount()
-        self.queue_count.setText(
-            self.tr("%1 of %2 tasks shown").replace("%1", str(shown)).replace("%2", str(total))
-        )
-
-    def _select_key(self, key: str) -> None:
-        row = self.queue_model.row_for(key)
-        if row is None:
-            return
-        index = self.queue_proxy.mapFromSource(self.queue_model.index(row, 0))
-        if index.isValid():
-            self.queue.selectionModel().blockSignals(True)
-            self.queue.setCurrentIndex(index)
-            self.queue.selectionModel().blockSignals(False)
-            self.queue.scrollTo(index)
-
-    def _queue_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.open_task(current.data(TaskQueueModel.KeyRole))
-
     def move_task(self, step: int) -> None:
         """Open the previous or next task in the filtered queue (Alt+Left / Alt+Right)."""
-        count = self.queue_proxy.rowCount()
-        if count == 0:
-            return
-        row = self.queue.currentIndex().row()
-        row = 0 if row < 0 else max(0, min(count - 1, row + step))
-        self.queue.setCurrentIndex(self.queue_proxy.index(row, 0))
-
-    def _next_open_task(self, after_key: str) -> str | None:
-        """The next task in filtered order that still needs work."""
-        keys = [
-            self.queue_proxy.index(r, 0).data(TaskQueueModel.KeyRole)
-            for r in range(self.queue_proxy.rowCount())
-        ]
-        if after_key in keys:
-            keys = keys[keys.index(after_key) + 1 :] + keys[: keys.index(after_key)]
-        for key in keys:
-            row = self.queue_model.row_for(key)
-            if row is not None and self.queue_model.task_at(row).state in ("new", "draft"):
-                return key
-        return None
+        self.queue_panel.move(step)
 
     # ---------------------------------------------------------------- opening a task
 
@@ -386,12 +280,10 @@ class MainWindow(QMainWindow):
         editor.draftChanged.connect(lambda c, key=key: self._editor_changed(key, c))
         editor.submitRequested.connect(lambda c, key=key: self._submit(key, c))
         self.current = OpenTask(key, kind, payload, read_only)
-        row = self.queue_model.row_for(key)
+        where = self.queue_panel.position_of(key)
         position = (
-            self.tr("Task %1 of %2")
-            .replace("%1", str(row + 1))
-            .replace("%2", str(self.queue_model.rowCount()))
-            if row is not None
+            self.tr("Task %1 of %2").replace("%1", str(where[0])).replace("%2", str(where[1]))
+            if where
             else ""
         )
         self.pane.show_task(
@@ -399,7 +291,7 @@ class MainWindow(QMainWindow):
         )
         if read_only and hasattr(editor, "set_read_only"):
             editor.set_read_only(True)
-        self._select_key(key)
+        self.queue_panel.select(key)
         self._check(editor.content() if content is not None else None)
         if not read_only and hasattr(editor, "focus_first_empty"):
             editor.focus_first_empty()
@@ -470,11 +362,11 @@ class MainWindow(QMainWindow):
         self._apply_change(Change(tasks=frozenset({key}), outbox=True))
         if self.current and self.current.key == key:
             self.current.read_only = True
-            nxt = self._next_open_task(key)
+            nxt = self.queue_panel.next_open(key)
             if nxt is not None:
                 self._opening = None
                 self.current = None
-                self._select_key(nxt)
+                self.queue_panel.select(nxt)
                 self.open_task(nxt)
             else:
                 self.current = None
@@ -489,10 +381,9 @@ class MainWindow(QMainWindow):
             self.refresh_queue()
 
     def _rows_changed(self, rows: list) -> None:
-        self.queue_model.update_rows(rows)
-        self._apply_filters()
+        self.queue_panel.update_rows(rows)
         if self.current:
-            self._select_key(self.current.key)
+            self.queue_panel.select(self.current.key)
         self.refresh_status()
 
     # ---------------------------------------------------------------- outbox and status
@@ -551,12 +442,9 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- import and export
 
     def choose_bundles(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from app.dialogs import ask_bundle_files
 
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Import bundles"), str(Path.home()), BUNDLE_FILTER
-        )
-        self.import_files([Path(p) for p in paths])
+        self.import_files(ask_bundle_files(self))
 
     def import_files(self, paths: list[Path]) -> None:
         from app.importer import import_bundle_file
@@ -582,24 +470,19 @@ class MainWindow(QMainWindow):
         self.refresh_queue()
 
     def choose_export(self, kind: TaskKind, format_name: str) -> None:
-        fmt = kind.export_format(format_name)
-        from PySide6.QtWidgets import QFileDialog
+        from app.dialogs import ask_export_path
 
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export results"),
-            str(Path.home() / f"ouvrage-{kind.id}{fmt.suffix}"),
-            f"{fmt.title} (*{fmt.suffix})",
-        )
-        if not path:
+        fmt = kind.export_format(format_name)
+        path = ask_export_path(self, kind.id, fmt.title, fmt.suffix)
+        if path is None:
             return
         from app.exporting import export_results
 
-        op(export_results, self.store, self.registry, kind.id, format_name, Path(path)).success(
+        op(export_results, self.store, self.registry, kind.id, format_name, path).success(
             lambda count: self.statusBar().showMessage(
                 self.tr("Exported %1 result(s) to %2")
                 .replace("%1", str(count))
-                .replace("%2", path),
+                .replace("%2", str(path)),
                 8000,
             )
         ).failure(self.report_error).run(self.ctx.db)
@@ -616,49 +499,16 @@ class MainWindow(QMainWindow):
 
     def report_error(self, exc: BaseException) -> None:
         """Show what went wrong in words the contributor can act on; never a traceback."""
-        from app.store import StoreError
-        from sync.bundle import BundleError
+        from app.dialogs import describe_error, open_error_box
 
-        if isinstance(exc, BundleError):
-            title = self.tr("Bundle refused")
-            text = str(exc)
-        elif isinstance(exc, StoreError):
-            title = self.tr("Profile problem")
-            text = str(exc)
-        elif isinstance(exc, OSError):
-            title = self.tr("File problem")
-            text = self.tr("%1. Check the disk and try again.").replace(
-                "%1", exc.strerror or str(exc)
-            )
-        else:
-            title = self.tr("Something went wrong")
-            text = str(exc) or type(exc).__name__
-            log.error("operation failed", exc_info=exc)
+        title, text = describe_error(exc)
         self.statusBar().showMessage(text, 10000)
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setObjectName("errorBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        self.error_box = box
-        box.open()
+        self.error_box = open_error_box(self, title, text)
 
     def _about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from app.dialogs import show_about
 
-        from app import __version__
-
-        QMessageBox.about(
-            self,
-            self.tr("About Ouvrage"),
-            self.tr(
-                "<b>Ouvrage %1</b><p>Work on micro-tasks offline; results are kept safely and "
-                "sent when the network comes back.</p><p>Licence: GPL-3.0-or-later.</p>"
-            ).replace("%1", __version__),
-        )
+        show_about(self)
 
     def _window_settings(self) -> QSettings:
         # An ini file in the profile: readable before the database opens, nothing outside it.

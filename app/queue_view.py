@@ -11,9 +11,21 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.changes import TASK_STATES
 from app.formatting import money
 
 if TYPE_CHECKING:
@@ -151,3 +163,140 @@ class TaskFilterModel(QSortFilterProxyModel):
             and (self._bundle is None or task.bundle_id == self._bundle)
             and (self._state is None or task.state == self._state)
         )
+
+
+class QueuePanel(QWidget):
+    """Filters over the task table and a count of what is shown.
+
+    Emits ``taskChosen(key)`` when the contributor moves to a task; the window
+    decides what opening it means.
+    """
+
+    taskChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.kind_filter = self._combo(self.tr("Filter by kind"), self.tr("All kinds"))
+        self.bundle_filter = self._combo(self.tr("Filter by bundle"), self.tr("All bundles"))
+        self.state_filter = self._combo(self.tr("Filter by state"), self.tr("All states"))
+        for state in TASK_STATES:
+            self.state_filter.addItem(state_label(state), state)
+        for combo in (self.kind_filter, self.bundle_filter, self.state_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+            filters.addWidget(combo)
+        layout.addLayout(filters)
+
+        self.model = TaskQueueModel(self)
+        self.proxy = TaskFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table = QTableView(self)
+        table.setObjectName("taskQueue")
+        table.setAccessibleName(self.tr("Task queue"))
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        # Widths from the font: ResizeToContents would measure all 10,000 rows at start-up.
+        metrics = table.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, metrics.horizontalAdvance("Accepted") + 24)
+        header.resizeSection(2, metrics.horizontalAdvance("demo-en-fr-app") + 16)
+        header.resizeSection(3, metrics.horizontalAdvance("€00.000") + 16)
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        layout.addWidget(table, 1)
+        self.count = QLabel(self)
+        layout.addWidget(self.count)
+
+    def _combo(self, accessible_name: str, all_label: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(accessible_name)
+        combo.addItem(all_label, None)
+        return combo
+
+    def add_kind(self, kind_id: str, title: str) -> None:
+        self.kind_filter.addItem(title, kind_id)
+
+    def set_contents(self, rows: list[TaskRow], bundles: list[dict[str, Any]]) -> None:
+        """Replace every row and the bundle filter's choices, keeping the chosen bundle."""
+        self.model.set_rows(rows)
+        chosen = self.bundle_filter.currentData()
+        self.bundle_filter.blockSignals(True)
+        self.bundle_filter.clear()
+        self.bundle_filter.addItem(self.tr("All bundles"), None)
+        for bundle in bundles:
+            self.bundle_filter.addItem(bundle["title"], bundle["id"])
+            self.bundle_filter.setItemData(
+                self.bundle_filter.count() - 1, bundle["id"], Qt.ItemDataRole.ToolTipRole
+            )
+        self.bundle_filter.setCurrentIndex(max(0, self.bundle_filter.findData(chosen)))
+        self.bundle_filter.blockSignals(False)
+        self.apply_filters()
+
+    def update_rows(self, rows: list[TaskRow]) -> None:
+        self.model.update_rows(rows)
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(
+            kind=self.kind_filter.currentData(),
+            bundle=self.bundle_filter.currentData(),
+            state=self.state_filter.currentData(),
+        )
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(
+            self.tr("%1 of %2 tasks shown").replace("%1", str(shown)).replace("%2", str(total))
+        )
+
+    def select(self, key: str) -> None:
+        """Show ``key`` as the current row without emitting ``taskChosen``."""
+        row = self.model.row_for(key)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectionModel().blockSignals(True)
+            self.table.setCurrentIndex(index)
+            self.table.selectionModel().blockSignals(False)
+            self.table.scrollTo(index)
+
+    def move(self, step: int) -> None:
+        """Make the previous or next row current (the first when none is)."""
+        count = self.proxy.rowCount()
+        if count == 0:
+            return
+        row = self.table.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(count - 1, row + step))
+        self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def next_open(self, after_key: str) -> str | None:
+        """The next task in the shown order that still needs work, wrapping around."""
+        keys = [
+            self.proxy.index(r, 0).data(TaskQueueModel.KeyRole)
+            for r in range(self.proxy.rowCount())
+        ]
+        if after_key in keys:
+            at = keys.index(after_key)
+            keys = keys[at + 1 :] + keys[:at]
+        for key in keys:
+            row = self.model.row_for(key)
+            if row is not None and self.model.task_at(row).state in ("new", "draft"):
+                return key
+        return None
+
+    def position_of(self, key: str) -> tuple[int, int] | None:
+        row = self.model.row_for(key)
+        return None if row is None else (row + 1, self.model.rowCount())
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.taskChosen.emit(current.data(TaskQueueModel.KeyRole))

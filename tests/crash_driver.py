@@ -60,7 +60,7 @@ def main() -> None:
             return
         if current.read_only:
             # A task submitted in an earlier life: go to the next one still to do.
-            following = window._next_open_task(current.key)
+            following = window.queue_panel.next_open(current.key)
             if following is not None and window._opening in (None, current.key):
                 window.open_task(following)
             return

@@ -186,3 +186,40 @@ def test_with_real_worker_threads_the_ui_stays_live_and_nothing_is_lost(
         assert store.outbox()[0].task_id == key
     finally:
         store.close()
+
+
+def test_export_from_the_menu_writes_the_submitted_results(
+    qtbot, window: MainWindow, bundle_file: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import app.dialogs
+
+    window.import_files([bundle_file])
+    key = window.queue_model.task_at(0).id
+    window.ctx.store.submit(key, {"targets": {"s1": "Bonjour", "s2": "Enregistrer"}})
+    out = tmp_path / "exported.xlf"
+    # The file chooser is the one thing a test cannot click through offscreen.
+    monkeypatch.setattr(app.dialogs, "ask_export_path", lambda *args: out)
+    [action] = [a for a in window.export_menu.actions() if "XLIFF" in a.text()]
+    action.trigger()
+    assert "<target>Bonjour</target>" in out.read_text(encoding="utf-8")
+    assert "Exported 1 result(s)" in window.statusBar().currentMessage()
+
+
+def test_a_profile_from_a_newer_ouvrage_shows_why_and_changes_nothing(
+    qtbot, profile: Profile
+) -> None:  # type: ignore[no-untyped-def]
+    store = Store(profile.db_path)
+    store.conn.execute("PRAGMA user_version = 99")
+    store.close()
+    before = profile.db_path.read_bytes()
+    ctx = AppContext.create(profile, inline=True)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.error_box is not None, timeout=3000)
+    assert "newer Ouvrage" in window.error_box.text()
+    assert "cannot be opened" in window.pane.placeholder_title.text()
+    assert not window.import_action.isEnabled()
+    window.close()
+    ctx.close()
+    assert profile.db_path.read_bytes() == before

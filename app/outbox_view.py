@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QCoreApplication,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.queue_view import STATE_COLOURS, state_label
+from widgets.rowmodel import RowTableModel
 
 if TYPE_CHECKING:
     from app.store import OutboxRow
@@ -30,41 +31,21 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 
-class OutboxModel(QAbstractTableModel):
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("OutboxModel", text)
+
+
+class OutboxModel(RowTableModel["OutboxRow"]):
     COLUMNS = ("state", "summary", "created", "attempts", "error", "uuid")
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OutboxRow] = []
+        headers = [_tr("State"), _tr("Task"), _tr("Submitted"), _tr("Attempts")]
+        headers += [_tr("Last error"), _tr("Idempotency key")]
+        super().__init__(headers, parent)
         self._locale = QLocale()
 
-    def set_rows(self, rows: list[OutboxRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> OutboxRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (
-            self.tr("State"), self.tr("Task"), self.tr("Submitted"), self.tr("Attempts"),
-            self.tr("Last error"), self.tr("Idempotency key"),
-        )[section]  # fmt: skip
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
+    def cell(self, item: OutboxRow, index: int, role: int) -> Any:
+        column = self.COLUMNS[index]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "state":
                 return state_label(item.state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QCoreApplication,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.changes import TASK_STATES
 from app.formatting import money
+from widgets.rowmodel import RowTableModel
 
 if TYPE_CHECKING:
     from app.store import TaskRow
@@ -57,7 +58,11 @@ def state_label(state: str) -> str:
     return labels.get(state, state)
 
 
-class TaskQueueModel(QAbstractTableModel):
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TaskQueueModel", text)
+
+
+class TaskQueueModel(RowTableModel["TaskRow"]):
     COLUMNS = ("state", "summary", "bundle", "reward")
     KeyRole = Qt.ItemDataRole.UserRole + 1
     StateRole = Qt.ItemDataRole.UserRole + 2
@@ -65,25 +70,21 @@ class TaskQueueModel(QAbstractTableModel):
     BundleRole = Qt.ItemDataRole.UserRole + 4
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TaskRow] = []
+        super().__init__(
+            (self.tr("State"), self.tr("Task"), self.tr("Bundle"), self.tr("Reward")), parent
+        )
         self._row_of: dict[str, int] = {}
         self._locale = QLocale()
 
-    def set_rows(self, rows: list[TaskRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def _rows_reset(self) -> None:
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
-        self.endResetModel()
 
     def update_rows(self, rows: list[TaskRow]) -> None:
         """Replace the given tasks in place (after a save or submit), keeping selection."""
         for row in rows:
             i = self._row_of.get(row.id)
-            if i is None:
-                continue
-            self._rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+            if i is not None:
+                self.replace_row(i, row)
 
     def row_for(self, key: str) -> int | None:
         return self._row_of.get(key)
@@ -91,25 +92,8 @@ class TaskQueueModel(QAbstractTableModel):
     def task_at(self, row: int) -> TaskRow:
         return self._rows[row]
 
-    def keys(self) -> list[str]:
-        return [row.id for row in self._rows]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (self.tr("State"), self.tr("Task"), self.tr("Bundle"), self.tr("Reward"))[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        task = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
+    def cell(self, task: TaskRow, index: int, role: int) -> Any:
+        column = self.COLUMNS[index]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "state":
                 return state_label(task.state)

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.current: OpenTask | None = None
         self._opening: str | None = None
         self.error_box: QMessageBox | None = None
+        self._kinds_requested = False
         from app.autosave import DraftAutosaver
 
         # 750 ms leaves room for the write itself inside the one-second promise.
@@ -98,8 +99,14 @@ class MainWindow(QMainWindow):
     def _store_ready(self, ctx: AppContext) -> None:
         self.refresh_queue()
         self.refresh_outbox()
-        if ctx.registry is None:
-            op(ctx.load_kinds).success(self._kinds_ready).failure(self._context_failed).run(ctx.db)
+
+    def _load_kinds(self) -> None:
+        # After the queue is on screen: importing the kinds' models holds the GIL for a while.
+        if self.ctx.registry is None and not self._kinds_requested:
+            self._kinds_requested = True
+            op(self.ctx.load_kinds).success(self._kinds_ready).failure(self._context_failed).run(
+                self.ctx.db
+            )
 
     def _kinds_ready(self, _ctx: AppContext) -> None:
         for kind in self.registry:
@@ -233,6 +240,8 @@ class MainWindow(QMainWindow):
     def _queue_loaded(self, loaded: tuple[list, list]) -> None:
         rows, bundles = loaded
         self.queue_panel.set_contents(rows, bundles)
+        # Once the queue has been painted; opening a task asks for them at once.
+        QTimer.singleShot(300, self._load_kinds)
         if self.current is not None:
             self.queue_panel.select(self.current.key)
         else:
@@ -250,6 +259,7 @@ class MainWindow(QMainWindow):
             return
         self.autosaver.flush()
         self._opening = key
+        self._load_kinds()  # queued before the task, so the kinds are there when it arrives
         store = self.store
 
         def load() -> tuple[dict, dict | None]:
@@ -449,11 +459,15 @@ class MainWindow(QMainWindow):
     def import_files(self, paths: list[Path]) -> None:
         from app.importer import import_bundle_file
 
+        if not self.ctx.ready:
+            return  # a drop while the profile is still opening, or could not be opened
+        self._load_kinds()  # queued first: the kinds are loaded when the import runs
+        ctx = self.ctx
         for path in paths:
             self.statusBar().showMessage(self.tr("Checking %1…").replace("%1", path.name))
-            op(import_bundle_file, self.store, self.ctx.profile, path, self.registry).success(
-                self._imported
-            ).failure(self.report_error).run(self.ctx.db)
+            op(
+                lambda path=path: import_bundle_file(ctx.store, ctx.profile, path, ctx.registry)
+            ).success(self._imported).failure(self.report_error).run(ctx.db)
 
     def _imported(self, outcome: ImportOutcome) -> None:
         if outcome.already_imported:

@@ -95,7 +95,8 @@ def test_no_sql_outside_the_store() -> None:
     assert len(statements.findall(store_source)) > 10  # the pattern does recognise SQL
     for package in ("app", "widgets", "taskkinds", "sync", "mockserver"):
         for path in (ROOT / package).rglob("*.py"):
-            if path == ROOT / "app" / "store.py":
+            # The client's store and the mock server's own store are where SQL lives.
+            if path in (ROOT / "app" / "store.py", ROOT / "mockserver" / "store.py"):
                 continue
             source = path.read_text(encoding="utf-8")
             found = [m.group(0) for m in statements.finditer(source)]

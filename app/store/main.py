@@ -1,18 +1,12 @@
-"""The contributor's local store: one SQLite file per profile, the only place that speaks SQL.
-
-Qt-free. A ``Store`` is used from one thread at a time (the database worker in
-the window, the main thread in the command line). Mutations return a
-``Change`` so views refresh only what moved.
-"""
+"""The ``Store``: all reads and writes of a profile's database."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -23,204 +17,18 @@ from app.changes import OUTBOX_STATES, SUBMITTED_STATES, TASK_STATES, Change
 if TYPE_CHECKING:
     import sqlite_utils
 
-
-class StoreError(Exception):
-    """Something the contributor can act on went wrong with the local store."""
-
-
-class SchemaTooNew(StoreError):
-    def __init__(self, path: Path, found: int, known: int) -> None:
-        super().__init__(
-            f"The profile database {path} was written by a newer Ouvrage (schema {found}, "
-            f"this version knows up to {known}). Update Ouvrage to open it; nothing was changed."
-        )
-
-
-class NotADatabase(StoreError):
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(
-            f"The profile database {path} cannot be opened ({reason}). "
-            "Restore it from a backup or start with another profile (--profile DIR)."
-        )
-
-
-class TaskNotFound(StoreError):
-    def __init__(self, task_id: str) -> None:
-        super().__init__(f"There is no task '{task_id}' in this profile.")
-
-
-class AlreadySubmitted(StoreError):
-    def __init__(self, task_id: str) -> None:
-        super().__init__(f"The result of task '{task_id}' is already in the outbox.")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True)
-class NewTask:
-    """A task as the importer hands it to the store."""
-
-    task_id: str
-    payload: Mapping[str, Any]
-    reward: Decimal
-    summary: str
-    media: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class NewBundle:
-    bundle_id: str
-    kind: str
-    kind_version: int
-    title: str
-    instructions: str
-    currency: str
-    deadline: str
-    estimated_minutes_per_task: float | None
-    manifest_sha256: str
-    archive_sha256: str
-    source: str  # "file", "demo", later "server"
-    tasks: tuple[NewTask, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    id: str
-    bundle_id: str
-    task_id: str
-    kind: str
-    position: int
-    state: str
-    reward: Decimal
-    currency: str
-    summary: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    uuid: str
-    task_id: str
-    kind: str
-    state: str
-    created_at: str
-    attempts: int
-    last_error: str | None
-    summary: str
-
-
-def task_key(bundle_id: str, task_id: str) -> str:
-    """The profile-wide id of a task: bundle ids are unique, task ids only inside a bundle."""
-    return f"{bundle_id}/{task_id}"
-
-
-# ---------------------------------------------------------------- migrations
-
-
-def _migrate_1(db: sqlite_utils.Database) -> None:
-    db.table("bundles").create(
-        {
-            "id": str, "kind": str, "kind_version": int, "title": str, "instructions": str,
-            "currency": str, "deadline": str, "estimated_minutes_per_task": float,
-            "manifest_sha256": str, "archive_sha256": str, "source": str, "imported_at": str,
-        },
-        pk="id",
-        not_null={"kind", "title", "currency", "manifest_sha256", "imported_at"},
-    )  # fmt: skip
-    db.table("tasks").create(
-        {
-            "id": str, "bundle_id": str, "task_id": str, "kind": str, "position": int,
-            "payload": str, "media": str, "reward": str, "summary": str, "state": str,
-            "updated_at": str,
-        },
-        pk="id",
-        foreign_keys=[("bundle_id", "bundles", "id")],
-        not_null={"bundle_id", "task_id", "kind", "payload", "reward", "state"},
-        defaults={"state": "new", "media": "[]", "summary": ""},
-    )  # fmt: skip
-    db.table("drafts").create(
-        {"task_id": str, "content": str, "saved_at": str, "revision": int},
-        pk="task_id",
-        foreign_keys=[("task_id", "tasks", "id")],
-        not_null={"content", "saved_at"},
-        defaults={"revision": 0},
-    )
-    db.table("outbox").create(
-        {"uuid": str, "task_id": str, "kind": str, "result": str, "created_at": str, "state": str},
-        pk="uuid",
-        foreign_keys=[("task_id", "tasks", "id")],
-        not_null={"task_id", "result", "created_at", "state"},
-        defaults={"state": "queued"},
-    )
-    db.table("events").create(
-        {"id": int, "at": str, "type": str, "task_id": str, "detail": str},
-        pk="id",
-        not_null={"at", "type"},
-    )
-    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
-    db.table("tasks").create_index(["bundle_id", "position"])
-
-
-def _migrate_2(db: sqlite_utils.Database) -> None:
-    # Sync bookkeeping and the earnings ledger arrived after the first schema.
-    db.table("outbox").add_column("attempts", int, not_null_default=0)
-    db.table("outbox").add_column("last_error", str)
-    db.table("outbox").add_column("sent_at", str)
-    db.table("ledger").create(
-        {
-            "id": str, "task_id": str, "kind": str, "amount": str, "currency": str,
-            "status": str, "reason": str, "occurred_at": str, "received_at": str,
-        },
-        pk="id",
-        not_null={"amount", "currency", "status", "occurred_at"},
-    )  # fmt: skip
-    db.table("tasks").create_index(["state"])
-    db.table("outbox").create_index(["state"])
-    db.table("ledger").create_index(["occurred_at"])
-
-
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(conn: sqlite3.Connection, *, path: Path, upto: int = SCHEMA_VERSION) -> int:
-    """Bring the database to schema ``upto``, one transaction per step; returns the version.
-
-    Raises ``SchemaTooNew`` when the file comes from a newer Ouvrage.
-    """
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise SchemaTooNew(path, current, SCHEMA_VERSION)
-    if current >= upto:
-        return current
-    import sqlite_utils  # only needed to create or change tables
-
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    for version in range(current + 1, upto + 1):
-        with db.atomic():
-            MIGRATIONS[version - 1](db)
-            db.execute(f"PRAGMA user_version = {version}")
-        current = version
-    return current
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) a database file with the profile's pragmas."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # The database worker is a different thread from the one that opens the store.
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        # FULL: a power cut must not lose a transaction we reported as saved.
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.DatabaseError as exc:
-        raise NotADatabase(path, str(exc)) from exc
-    return conn
-
+from app.store.records import (
+    AlreadySubmitted,
+    NewBundle,
+    NotADatabase,
+    OutboxRow,
+    TaskNotFound,
+    TaskRow,
+    now_iso,
+    task_key,
+)
+from app.store.schema import connect, migrate
+from app.store.syncing import SyncRecords, _json
 
 # ---------------------------------------------------------------- the store
 
@@ -231,11 +39,7 @@ _TASK_ROW_SQL = (
 )
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-class Store:
+class Store(SyncRecords):
     """All reads and writes of a profile's database."""
 
     def __init__(self, path: Path) -> None:
@@ -476,7 +280,7 @@ class Store:
         totals: dict[str, Decimal] = {}
         for amount, currency in self.conn.execute(
             "SELECT amount, currency FROM ledger WHERE substr(occurred_at, 1, 10) = ? "
-            "AND status != 'rejected'",
+            "AND status != 'rejected' AND coalesce(entry_kind, '') != 'payout'",
             [day.isoformat()],
         ):
             totals[currency] = totals.get(currency, Decimal(0)) + Decimal(amount)

@@ -1,0 +1,105 @@
+"""What the store hands out and takes in, and the errors it raises. No SQL here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+
+class StoreError(Exception):
+    """Something the contributor can act on went wrong with the local store."""
+
+
+class SchemaTooNew(StoreError):
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        super().__init__(
+            f"The profile database {path} was written by a newer Ouvrage (schema {found}, "
+            f"this version knows up to {known}). Update Ouvrage to open it; nothing was changed."
+        )
+
+
+class NotADatabase(StoreError):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"The profile database {path} cannot be opened ({reason}). "
+            "Restore it from a backup or start with another profile (--profile DIR)."
+        )
+
+
+class TaskNotFound(StoreError):
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"There is no task '{task_id}' in this profile.")
+
+
+class AlreadySubmitted(StoreError):
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"The result of task '{task_id}' is already in the outbox.")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task as the importer hands it to the store."""
+
+    task_id: str
+    payload: Mapping[str, Any]
+    reward: Decimal
+    summary: str
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewBundle:
+    bundle_id: str
+    kind: str
+    kind_version: int
+    title: str
+    instructions: str
+    currency: str
+    deadline: str
+    estimated_minutes_per_task: float | None
+    manifest_sha256: str
+    archive_sha256: str
+    source: str  # "file", "demo", later "server"
+    tasks: tuple[NewTask, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: str
+    bundle_id: str
+    task_id: str
+    kind: str
+    position: int
+    state: str
+    reward: Decimal
+    currency: str
+    summary: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    uuid: str
+    task_id: str
+    kind: str
+    state: str
+    created_at: str
+    attempts: int
+    last_error: str | None
+    summary: str
+
+
+def task_key(bundle_id: str, task_id: str) -> str:
+    """The profile-wide id of a task: bundle ids are unique, task ids only inside a bundle."""
+    return f"{bundle_id}/{task_id}"

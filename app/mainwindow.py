@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from app.importer import ImportOutcome
     from app.outbox_view import OutboxView
+    from app.server_link import ServerLink
     from app.store import Store
     from taskkinds import Registry
 
@@ -56,9 +57,11 @@ class StatusSnapshot:
 class MainWindow(QMainWindow):
     """The shell shows at once; the store and the kinds load on the database worker."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, server_url: str | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.server_url = server_url
+        self.link: ServerLink | None = None
         self.current: OpenTask | None = None
         self._opening: str | None = None
         self.error_box: QMessageBox | None = None
@@ -99,6 +102,11 @@ class MainWindow(QMainWindow):
     def _store_ready(self, ctx: AppContext) -> None:
         self.refresh_queue()
         self.refresh_outbox()
+        from app.server_link import ServerLink
+
+        self.link = ServerLink(self, server_url=self.server_url)
+        self.tabs.addTab(self.link.catalogue, self.tr("Catalogue"))
+        self.link.install(self.server_menu, self.network_label)
 
     def _load_kinds(self) -> None:
         # After the queue is on screen: importing the kinds' models holds the GIL for a while.
@@ -210,12 +218,17 @@ class MainWindow(QMainWindow):
         for action in self._needs_profile:
             action.setEnabled(False)
 
+        self.server_menu = self.menuBar().addMenu(self.tr("&Server"))
+
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(
             self._action(self.tr("&Tasks"), "Ctrl+1", lambda: self.tabs.setCurrentIndex(0))
         )
         view_menu.addAction(
             self._action(self.tr("&Outbox"), "Ctrl+2", lambda: self.tabs.setCurrentIndex(1))
+        )
+        view_menu.addAction(
+            self._action(self.tr("&Catalogue"), "Ctrl+3", lambda: self.tabs.setCurrentIndex(2))
         )
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -368,6 +381,8 @@ class MainWindow(QMainWindow):
         ).failure(self.report_error).run(self.ctx.db)
 
     def _submitted(self, key: str) -> None:
+        if self.link is not None:
+            self.link.submitted()
         self.statusBar().showMessage(self.tr("Result queued for sending."), 5000)
         self._apply_change(Change(tasks=frozenset({key}), outbox=True))
         if self.current and self.current.key == key:
@@ -542,6 +557,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.autosaver.flush()
+        if self.link is not None:
+            self.link.close()
         settings = self._window_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())

@@ -26,6 +26,15 @@ class ServerAccount:
     url: str
     contributor_id: str
     display_name: str = ""
+    ca_file: str = ""  # a tester's own certificate authority, for a server with a private TLS cert
+
+    def client(self, token: str | None) -> Any:
+        """A ``sync.client.ServerClient`` for this account."""
+        from sync.client import ServerClient
+
+        return ServerClient(
+            self.url, token=token, ca_file=Path(self.ca_file) if self.ca_file else None
+        )
 
     @property
     def host(self) -> str:
@@ -40,7 +49,12 @@ class ServerAccount:
     def from_json(cls, data: Any) -> ServerAccount | None:
         if not isinstance(data, dict) or not data.get("url") or not data.get("contributor_id"):
             return None
-        return cls(str(data["url"]), str(data["contributor_id"]), str(data.get("display_name", "")))
+        return cls(
+            str(data["url"]),
+            str(data["contributor_id"]),
+            str(data.get("display_name", "")),
+            str(data.get("ca_file", "")),
+        )
 
 
 def normalize_url(url: str) -> str:

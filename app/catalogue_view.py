@@ -1,0 +1,177 @@
+"""Bundles a server offers: what each pays, how long it takes, how big it is; claim one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.formatting import money
+from widgets.rowmodel import RowTableModel
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CatalogueView", text)
+
+
+def size_text(size: int) -> str:
+    locale = QLocale()
+    if size < 1024 * 1024:
+        return _tr("%1 KB").replace("%1", locale.toString(max(1, round(size / 1024))))
+    return _tr("%1 MB").replace("%1", locale.toString(size / 1024 / 1024, "f", 1))
+
+
+def hourly_rate(entry: dict[str, Any]) -> str:
+    """What the bundle pays per hour at its estimated pace, or a dash when unknown."""
+    minutes = entry.get("estimated_minutes_per_task")
+    if not minutes:
+        return "—"
+    per_hour = Decimal(str(entry["reward_per_task"])) * Decimal(60) / Decimal(str(minutes))
+    return _tr("%1/h").replace("%1", money(per_hour, entry["currency"]))
+
+
+class CatalogueModel(RowTableModel[dict]):
+    COLUMNS = ("title", "kind", "tasks", "reward", "time", "rate", "size", "deadline")
+    BundleRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        headers = [_tr("Bundle"), _tr("Kind"), _tr("Tasks"), _tr("Reward per task")]
+        headers += [_tr("Minutes per task"), _tr("Expected rate"), _tr("Download"), _tr("Deadline")]
+        super().__init__(headers, parent)
+        self._locale = QLocale()
+
+    def cell(self, entry: dict, index: int, role: int) -> Any:
+        column = self.COLUMNS[index]
+        if role == self.BundleRole:
+            return entry["bundle_id"]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.get("description") or entry["title"]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == "title":
+            return entry["title"]
+        if column == "kind":
+            return entry["kind"]
+        if column == "tasks":
+            return self._locale.toString(int(entry["task_count"]))
+        if column == "reward":
+            return money(Decimal(str(entry["reward_per_task"])), entry["currency"], self._locale)
+        if column == "time":
+            minutes = entry.get("estimated_minutes_per_task")
+            return self._locale.toString(float(minutes), "f", 1) if minutes else "—"
+        if column == "rate":
+            return hourly_rate(entry)
+        if column == "size":
+            return size_text(int(entry["size_bytes"]))
+        if column == "deadline":
+            when = datetime.fromisoformat(entry["deadline"])
+            return self._locale.toString(when.date().isoformat())
+        return None
+
+
+class CatalogueView(QWidget):
+    claimRequested = Signal(str)
+    refreshRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CatalogueModel(self)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("catalogueSummary")
+        layout.addWidget(self.summary)
+        self.table = QTableView(self)
+        self.table.setObjectName("catalogueTable")
+        self.table.setAccessibleName(self.tr("Offered bundles"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self._claim())
+        layout.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("downloadProgress")
+        self.progress.hide()
+        self.progress_text = QLabel(self)
+        self.progress_text.setObjectName("downloadText")
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.setToolTip(self.tr("Sync now (F5)"))
+        self.refresh_button.clicked.connect(self.refreshRequested)
+        self.claim_button = QPushButton(self.tr("Claim and download"), self)
+        self.claim_button.setObjectName("claimButton")
+        self.claim_button.clicked.connect(self._claim)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.progress_text, 1)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.claim_button)
+        layout.addLayout(row)
+        self.set_entries([], signed_in=False)
+
+    def set_entries(self, entries: list[dict], *, signed_in: bool) -> None:
+        self.model.set_rows(entries)
+        if not signed_in:
+            self.summary.setText(self.tr("Sign in to a task server to see the bundles it offers."))
+        elif not entries:
+            self.summary.setText(
+                self.tr("Nothing on offer right now. Refresh when you are online.")
+            )
+        else:
+            text = self.tr("%1 bundle(s) on offer. Claim one to download it, then work offline.")
+            self.summary.setText(text.replace("%1", str(len(entries))))
+        self.claim_button.setEnabled(signed_in and bool(entries))
+        self.refresh_button.setEnabled(signed_in)
+        if entries and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def selected_bundle(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(CatalogueModel.BundleRole) if index.isValid() else None
+
+    def _claim(self) -> None:
+        bundle_id = self.selected_bundle()
+        if bundle_id:
+            self.claim_button.setEnabled(False)
+            self.progress_text.setText(self.tr("Claiming…"))
+            self.claimRequested.emit(bundle_id)
+
+    def show_progress(self, step: Any) -> None:
+        self.progress.show()
+        total = max(1, int(step.total or 0))
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(int(1000 * min(1.0, step.received / total)))
+        speed = size_text(int(step.bytes_per_second or 0))
+        eta = step.eta_seconds
+        eta_text = self.tr("%1 s left").replace("%1", str(round(eta))) if eta is not None else ""
+        self.progress_text.setText(
+            self.tr("%1 of %2 · %3/s · %4")
+            .replace("%1", size_text(int(step.received)))
+            .replace("%2", size_text(total))
+            .replace("%3", speed)
+            .replace("%4", eta_text)
+        )
+
+    def download_done(self, text: str) -> None:
+        self.progress.hide()
+        self.progress_text.setText(text)
+        self.claim_button.setEnabled(self.model.rowCount() > 0)

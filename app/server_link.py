@@ -1,0 +1,161 @@
+"""Everything server-related in the window: sign-in, the catalogue tab, sync actions and status.
+
+The window creates one ``ServerLink`` once its store is open and hands it what
+it needs: a place for the catalogue tab, the status label and the menu.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu
+
+from app.catalogue_view import CatalogueView
+from app.session import ServerAccount
+from app.syncservice import SyncService, SyncState
+from app.tasks import op
+
+if TYPE_CHECKING:
+    from app.mainwindow import MainWindow
+
+STATE_COLOURS = {
+    "synced": "#1a7f37",
+    "syncing": "#0a7ea4",
+    "error": "#b3261e",
+    "sign_in": "#9a6700",
+}
+
+
+class ServerLink(QObject):
+    def __init__(self, window: MainWindow, *, server_url: str | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = window.ctx
+        self.server_url = server_url
+        self.dialog: Any = None
+        self.service = SyncService(self.ctx, self)
+        self.catalogue = CatalogueView(window)
+        self.catalogue.claimRequested.connect(self.claim)
+        self.catalogue.refreshRequested.connect(self.service.sync_now)
+
+        self.service.stateChanged.connect(self._state)
+        self.service.storeChanged.connect(self._store_changed)
+        self.service.signInRequired.connect(self.ask_sign_in)
+        self.service.downloadProgress.connect(self.catalogue.show_progress)
+        self.service.downloadFinished.connect(self._downloaded)
+        self.service.downloadFailed.connect(self._download_failed)
+
+    def install(self, menu: QMenu, label: QLabel) -> None:
+        self.label = label
+        self.sign_in_action = QAction(self.tr("Sign &in…"), self.window)
+        self.sign_in_action.triggered.connect(self.ask_sign_in)
+        self.sync_action = QAction(self.tr("&Sync now"), self.window)
+        self.sync_action.setShortcut(QKeySequence("F5"))
+        self.sync_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.sync_action.triggered.connect(self.service.sync_now)
+        self.sign_out_action = QAction(self.tr("Sign &out"), self.window)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        for action in (self.sign_in_action, self.sync_action, self.sign_out_action):
+            menu.addAction(action)
+            self.window.addAction(action)
+        self.service.start()
+        self.refresh_catalogue()
+
+    # -- signing in and out
+
+    def ask_sign_in(self) -> None:
+        from app.signin import SignInDialog
+
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            return
+        account = self.service.account
+        if account is None and self.server_url:
+            account = ServerAccount(self.server_url, "")
+        self.dialog = SignInDialog(self.ctx, account, self.window)
+        self.dialog.signedIn.connect(self._signed_in)
+        self.dialog.open()
+
+    def _signed_in(self, account: ServerAccount, token: str) -> None:
+        self.service.signed_in(account, token)
+        self.refresh_catalogue()
+
+    def sign_out(self) -> None:
+        account, token = self.service.account, self.service._token
+        if account is None:
+            return
+        self.service.stop()
+        self.service.account, self.service._token = None, None
+        store, vault = self.ctx.store, self.service.vault
+
+        def forget() -> None:
+            if token:
+                # Offline, the token is still forgotten here; the server lets it expire.
+                with contextlib.suppress(Exception):
+                    account.client(token).sign_out()
+            vault.forget(account)
+            self.ctx.db.call(lambda: store.set_setting("server.account", None))
+
+        op(forget).success(lambda _: self._signed_out()).failure(self.window.report_error).run(
+            self.ctx.net
+        )
+
+    def _signed_out(self) -> None:
+        self._state(SyncState("signed_out", self.tr("Offline — not signed in to a server")))
+        self.refresh_catalogue()
+
+    # -- catalogue and downloads
+
+    def refresh_catalogue(self) -> None:
+        store = self.ctx.store
+        op(store.catalogue).success(
+            lambda entries: self.catalogue.set_entries(
+                entries, signed_in=self.service.account is not None
+            )
+        ).run(self.ctx.db)
+
+    def claim(self, bundle_id: str) -> None:
+        self.window._load_kinds()  # the import at the end needs them
+        self.service.claim(bundle_id)
+
+    def _downloaded(self, outcome: Any) -> None:
+        text = self.tr("Downloaded '%1': %2 task(s) ready to work on, offline too.")
+        text = text.replace("%1", outcome.title).replace("%2", str(outcome.task_count))
+        self.catalogue.download_done(text)
+        self.window.statusBar().showMessage(text, 8000)
+        self.window.refresh_queue()
+        self.service.sync_soon(0)  # the claimed bundle leaves the catalogue
+
+    def _download_failed(self, bundle_id: str, exc: BaseException) -> None:
+        self.catalogue.download_done(
+            self.tr("'%1' could not be downloaded: %2")
+            .replace("%1", bundle_id)
+            .replace("%2", str(exc))
+        )
+        self.window.report_error(exc)
+
+    # -- status
+
+    def _state(self, state: SyncState) -> None:
+        self.label.setText(state.text)
+        self.label.setStyleSheet(f"color: {STATE_COLOURS.get(state.kind, '#57606a')}")
+        self.label.setToolTip(state.text)
+        signed = self.service.account is not None
+        self.sync_action.setEnabled(signed and self.service._token is not None)
+        self.sign_out_action.setEnabled(signed)
+
+    def _store_changed(self, change: Any) -> None:
+        self.window._apply_change(change)
+        if "catalogue" in change.settings:
+            self.refresh_catalogue()
+        if change.tasks or change.outbox:
+            self.window.refresh_outbox()
+
+    def submitted(self) -> None:
+        self.service.sync_soon()
+
+    def close(self) -> None:
+        self.service.stop()

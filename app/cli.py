@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a fresh demo profile preloaded with demo bundles (wiped at each start)",
     )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="the task server to sign in to (the window asks when needed)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -39,6 +44,25 @@ def _parser() -> argparse.ArgumentParser:
 
     p_status = sub.add_parser("status", parents=[common], help="task counts, outbox, profile")
     p_status.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    p_login = sub.add_parser(
+        "login", parents=[common], help="sign in to a task server and keep the token safely"
+    )
+    p_login.add_argument("--server", dest="login_server", metavar="URL", help="server address")
+    p_login.add_argument("--user", metavar="ID", help="contributor id")
+    p_login.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    p_login.add_argument("--ca-file", metavar="PEM", help="certificate authority for a test server")
+
+    p_sync = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="one pass: send results, refresh the catalogue, pull earnings, finish downloads",
+    )
+    p_sync.add_argument(
+        "--claim", metavar="BUNDLE", action="append", default=[], help="claim and download a bundle"
+    )
 
     p_export = sub.add_parser(
         "export", parents=[common], help="write submitted results in a kind's standard format"
@@ -79,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.demo:
             return run_window(Path(explicit) if explicit else demo_profile_dir(), demo=True)
-        return run_window(Path(explicit) if explicit else default_profile_dir())
+        return run_window(Path(explicit) if explicit else default_profile_dir(), server=args.server)
 
     from app.store import Store, StoreError
 
@@ -96,6 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _status(store, profile, as_json=args.json)
         if args.command == "export":
             return _export(store, args)
+        if args.command == "login":
+            from app.cli_sync import login
+
+            return login(store, profile, args)
+        if args.command == "sync":
+            from app.cli_sync import sync
+
+            return sync(store, profile, args)
     finally:
         store.close()
     return _fail(f"unknown command {args.command}", 2)

@@ -25,7 +25,7 @@ def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-
     return app
 
 
-def run_window(profile_dir: Path, *, demo: bool = False) -> int:
+def run_window(profile_dir: Path, *, demo: bool = False, server: str | None = None) -> int:
     """Open the main window on ``profile_dir`` and run until it closes; returns the exit status.
 
     The window shows at once; the database and the task kinds load on the
@@ -40,7 +40,9 @@ def run_window(profile_dir: Path, *, demo: bool = False) -> int:
     from app.profile import Profile
 
     ctx = AppContext.create(Profile(profile_dir), demo=demo, reset_demo=demo)
-    window = MainWindow(ctx)
+    from app.session import normalize_url
+
+    window = MainWindow(ctx, server_url=normalize_url(server) if server else None)
     window.show()
     try:
         return app.exec()

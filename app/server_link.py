@@ -44,6 +44,7 @@ class ServerLink(QObject):
         self.service.stateChanged.connect(self._state)
         self.service.storeChanged.connect(self._store_changed)
         self.service.signInRequired.connect(self.ask_sign_in)
+        self.service.accountLoaded.connect(self._account_loaded)
         self.service.downloadProgress.connect(self.catalogue.show_progress)
         self.service.downloadFinished.connect(self._downloaded)
         self.service.downloadFailed.connect(self._download_failed)
@@ -66,6 +67,10 @@ class ServerLink(QObject):
 
     # -- signing in and out
 
+    def _account_loaded(self, account: ServerAccount | None) -> None:
+        if self.server_url and (account is None or account.url != self.server_url):
+            self.ask_sign_in()
+
     def ask_sign_in(self) -> None:
         from app.signin import SignInDialog
 
@@ -73,7 +78,7 @@ class ServerLink(QObject):
             self.dialog.raise_()
             return
         account = self.service.account
-        if account is None and self.server_url:
+        if self.server_url and (account is None or account.url != self.server_url):
             account = ServerAccount(self.server_url, "")
         self.dialog = SignInDialog(self.ctx, account, self.window)
         self.dialog.signedIn.connect(self._signed_in)

@@ -40,6 +40,7 @@ class SyncService(QObject):
     stateChanged = Signal(object)  # SyncState
     storeChanged = Signal(object)  # app.changes.Change, from a pass or a download
     signInRequired = Signal()
+    accountLoaded = Signal(object)  # ServerAccount | None, once at start
     downloadProgress = Signal(object)  # sync.download.DownloadProgress
     downloadFinished = Signal(object)  # ImportOutcome
     downloadFailed = Signal(str, object)  # bundle id, exception
@@ -81,6 +82,7 @@ class SyncService(QObject):
     def _loaded(self, loaded: tuple[ServerAccount | None, str | None]) -> None:
         account, token = loaded
         self.account, self._token = account, token
+        self.accountLoaded.emit(account)
         if account is None:
             self._set(SyncState("signed_out", self.tr("Offline — not signed in to a server")))
         elif token is None:
@@ -170,7 +172,7 @@ class SyncService(QObject):
             self.sync_soon(0)
 
     def _pass_failed(self, exc: BaseException) -> None:
-        from sync.client import SignInRequired
+        from sync.errors import SignInRequired
 
         self._running = False
         if isinstance(exc, SignInRequired):

@@ -61,7 +61,10 @@ class AppContext:
             if self.reset_demo:
                 from app.demo import reset_demo_profile
 
-                reset_demo_profile(self.profile.root, self.load_kinds().registry)  # type: ignore[arg-type]
+                # "server" holds the embedded demo server's data, started before the window.
+                registry = self.load_kinds().registry
+                assert registry is not None
+                reset_demo_profile(self.profile.root, registry, keep=("server", "window.ini"))
             self.profile.ensure()
             self.store = Store(self.profile.db_path)
         return self

@@ -46,10 +46,16 @@ def build_demo_bundles(out_dir: Path) -> list[Path]:
     return built
 
 
-def reset_demo_profile(root: Path, registry: Registry) -> Profile:
-    """Wipe ``root`` and fill it with the demo bundles; returns the profile."""
+def reset_demo_profile(root: Path, registry: Registry, *, keep: tuple[str, ...] = ()) -> Profile:
+    """Wipe ``root`` (but the entries named in ``keep``) and fill it with the demo bundles."""
     if root.exists():
-        shutil.rmtree(root)
+        for child in root.iterdir():
+            if child.name in keep:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
     profile = Profile(root).ensure()
     store = Store(profile.db_path)
     try:

@@ -57,10 +57,17 @@ class StatusSnapshot:
 class MainWindow(QMainWindow):
     """The shell shows at once; the store and the kinds load on the database worker."""
 
-    def __init__(self, ctx: AppContext, *, server_url: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        server_url: str | None = None,
+        auto_sign_in: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.server_url = server_url
+        self.auto_sign_in = auto_sign_in
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
         self._opening: str | None = None
@@ -104,7 +111,7 @@ class MainWindow(QMainWindow):
         self.refresh_outbox()
         from app.server_link import ServerLink
 
-        self.link = ServerLink(self, server_url=self.server_url)
+        self.link = ServerLink(self, server_url=self.server_url, auto_sign_in=self.auto_sign_in)
         self.tabs.addTab(self.link.catalogue, self.tr("Catalogue"))
         self.link.install(self.server_menu, self.network_label)
 

@@ -30,11 +30,18 @@ STATE_COLOURS = {
 
 
 class ServerLink(QObject):
-    def __init__(self, window: MainWindow, *, server_url: str | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        *,
+        server_url: str | None = None,
+        auto_sign_in: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = window.ctx
         self.server_url = server_url
+        self.auto_sign_in = auto_sign_in  # the demo's own contributor, on its embedded server
         self.dialog: Any = None
         self.service = SyncService(self.ctx, self)
         self.catalogue = CatalogueView(window)
@@ -68,8 +75,26 @@ class ServerLink(QObject):
     # -- signing in and out
 
     def _account_loaded(self, account: ServerAccount | None) -> None:
-        if self.server_url and (account is None or account.url != self.server_url):
+        if not self.server_url or (account is not None and account.url == self.server_url):
+            return
+        if self.auto_sign_in is None:
             self.ask_sign_in()
+            return
+        user, password = self.auto_sign_in
+        target, vault, ctx = ServerAccount(self.server_url, user), self.service.vault, self.ctx
+
+        def sign_in() -> tuple[ServerAccount, str]:
+            answer = target.client(None).sign_in(user, password, device_name="Ouvrage demo")
+            signed = ServerAccount(target.url, answer.contributor_id, answer.display_name)
+            vault.save(signed, answer.token)
+            ctx.db.call(lambda: ctx.store.set_setting("server.account", signed.to_json()))
+            return signed, answer.token
+
+        def done(result: tuple[ServerAccount, str]) -> None:
+            self._signed_in(*result)
+            self.window.tabs.setCurrentWidget(self.catalogue)
+
+        op(sign_in).success(done).failure(self.window.report_error).run(self.ctx.net)
 
     def ask_sign_in(self) -> None:
         from app.signin import SignInDialog

@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sync.engine import OutboxItem
-
 from app.changes import Change
 from app.store import Store
+from sync.engine import OutboxItem
 from sync.protocol import Catalogue, EarningsPage, ResultAck, ServerConfig
 
 T = TypeVar("T")
@@ -55,6 +54,9 @@ class StoreSync:
             )
             for row in rows
         ]
+
+    def pending_count(self) -> int:
+        return int(self._run(self.store.pending_count))
 
     def record_acks(self, acks: Sequence[ResultAck]) -> None:
         answers = [

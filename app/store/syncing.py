@@ -56,6 +56,12 @@ class SyncRecords:
             row["result"] = json.loads(row["result"])
         return rows
 
+    def pending_count(self) -> int:
+        """How many results wait to be sent."""
+        return int(
+            self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0]
+        )
+
     def record_acks(self, acks: Iterable[tuple[str, str, str | None, str | None]]) -> Change:
         """Apply the server's answer per result: ``(key, status, reason, message)``.
 

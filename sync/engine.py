@@ -1,0 +1,415 @@
+"""One sync pass: send the outbox, refresh the catalogue, pull earnings.
+
+Qt-free, no SQL. ``sync_once`` talks to the server through a ``ServerClient``
+(or anything shaped like one, see ``SyncServer``) and to local storage through
+a ``SyncStore`` that the application implements over its database. Results go
+up in batches whose acknowledgements are stored after each batch, so a pass
+cut anywhere loses nothing: what was not acknowledged stays queued and goes
+again with the same idempotency keys, which the server answers ``duplicate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from sync.bundle_errors import shown, size_text, summarize
+from sync.errors import Cancelled, MalformedAnswer, ServerError, SignInRequired
+from sync.protocol import (
+    BatchResponse,
+    Catalogue,
+    EarningsPage,
+    ResultAck,
+    ResultBatch,
+    ResultItem,
+    ResultStatus,
+    ServerConfig,
+)
+from sync.retry import CancelToken, is_transient
+
+__all__ = [
+    "EARNINGS_PAGE_SIZE",
+    "OutboxItem",
+    "SyncProgress",
+    "SyncReport",
+    "SyncServer",
+    "SyncStore",
+    "sync_once",
+]
+
+EARNINGS_PAGE_SIZE = 500
+_BATCH_ENVELOPE = len(b'{"results":[]}')
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A submitted result waiting to be sent; ``idempotency_key`` is a UUID string."""
+
+    idempotency_key: str
+    bundle_id: str
+    task_id: str
+    kind: str
+    result: dict[str, Any]
+    submitted_at: datetime  # timezone-aware
+    active_seconds: float | None = None
+
+
+class SyncStore(Protocol):
+    """The local side of a sync pass; the application implements it over its store."""
+
+    def pending_count(self) -> int:
+        """How many results are queued (for "sending n of m")."""
+        ...
+
+    def pending_results(self, limit: int) -> list[OutboxItem]:
+        """Up to ``limit`` queued results, oldest first."""
+        ...
+
+    def record_acks(self, acks: Sequence[ResultAck]) -> None:
+        """Store the server's answers for sent results, in one transaction."""
+        ...
+
+    def record_send_failure(self, keys: Sequence[str], error: str) -> None:
+        """Note that these results could not be sent (they stay queued)."""
+        ...
+
+    def earnings_cursor(self) -> str | None: ...
+
+    def apply_earnings(self, page: EarningsPage) -> None:
+        """On ``reset`` clear the copy; upsert the entries; keep the cursor. One transaction."""
+        ...
+
+    def save_config(self, config: ServerConfig) -> None: ...
+
+    def save_catalogue(self, catalogue: Catalogue) -> None: ...
+
+
+class SyncServer(Protocol):
+    """What ``sync_once`` needs of a ``ServerClient`` (tests pass a fake)."""
+
+    @property
+    def requests_sent(self) -> int: ...
+
+    def config(self, *, cancel: CancelToken | None = None) -> ServerConfig: ...
+
+    def catalogue(self, *, cancel: CancelToken | None = None) -> Catalogue: ...
+
+    def submit(self, batch: ResultBatch, *, cancel: CancelToken | None = None) -> BatchResponse: ...
+
+    def earnings(
+        self, cursor: str | None, limit: int = 500, *, cancel: CancelToken | None = None
+    ) -> EarningsPage: ...
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "config", "upload", "catalogue", "earnings"
+    done: int
+    total: int  # 0 when not known in advance (earnings)
+    message: str
+
+
+@dataclass
+class SyncReport:
+    """What one pass did. ``sent`` counts results put in batches the server answered."""
+
+    sent: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    earnings_entries: int = 0
+    catalogue_size: int | None = None
+    errors: list[str] = field(default_factory=list)
+    requests: int = 0  # HTTP requests, retries included
+    cancelled: bool = False
+    unsent: int = 0  # results still queued when the pass ended
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.cancelled
+
+
+class _StopPass(Exception):
+    """The network is gone or the pass was cancelled: skip the remaining phases."""
+
+
+def sync_once(
+    client: SyncServer,
+    store: SyncStore,
+    *,
+    progress: Callable[[SyncProgress], None] | None = None,
+    cancel: CancelToken | None = None,
+    batch_size: int | None = None,
+) -> SyncReport:
+    """One pass: config, then the outbox in batches, then the catalogue, then earnings.
+
+    Batches hold ``min(batch_size or largest_batch, largest_batch)`` results and
+    stay under the server's ``largest_upload_bytes``. A batch that still fails
+    after the client's retries is recorded with ``record_send_failure`` and ends
+    the upload; the later phases still run unless the network is down.
+    ``progress`` is called on this thread; ``cancel`` is honoured between
+    requests and during retry waits (the report then says ``cancelled``).
+    Returns the ``SyncReport``; errors are in ``report.errors``, except
+    ``SignInRequired``, which propagates (nothing queued is lost) so the
+    application can send the contributor to sign in.
+    """
+    report = SyncReport()
+    start = client.requests_sent
+    tell = progress or (lambda _: None)
+    try:
+        config = _config_phase(client, store, report, tell, cancel)
+        _upload_phase(client, store, config, report, tell, cancel, batch_size)
+        _catalogue_phase(client, store, report, tell, cancel)
+        _earnings_phase(client, store, report, tell, cancel)
+    except Cancelled:
+        report.cancelled = True
+    except _StopPass:
+        pass
+    finally:
+        report.requests = client.requests_sent - start
+    report.unsent = store.pending_count()
+    return report
+
+
+# --- phases ---------------------------------------------------------------------------
+
+
+def _config_phase(
+    client: SyncServer,
+    store: SyncStore,
+    report: SyncReport,
+    tell: Callable[[SyncProgress], None],
+    cancel: CancelToken | None,
+) -> ServerConfig:
+    tell(SyncProgress("config", 0, 1, "Contacting the server…"))
+    _check(cancel)
+    try:
+        config = client.config(cancel=cancel)
+    except SignInRequired:
+        raise
+    except ServerError as error:
+        # Without the server's limits nothing else can be done safely.
+        report.errors.append(str(error))
+        raise _StopPass from error
+    store.save_config(config)
+    tell(SyncProgress("config", 1, 1, f"Connected to {config.server_name}"))
+    return config
+
+
+def _upload_phase(
+    client: SyncServer,
+    store: SyncStore,
+    config: ServerConfig,
+    report: SyncReport,
+    tell: Callable[[SyncProgress], None],
+    cancel: CancelToken | None,
+    batch_size: int | None,
+) -> None:
+    largest = config.largest_batch
+    per_batch = max(1, min(batch_size or largest, largest))
+    total = store.pending_count()
+    done = 0
+    # Keys this pass could not get acknowledged; they stay queued for the next pass.
+    left_behind: set[str] = set()
+    tell(SyncProgress("upload", 0, total, _sending(0, total)))
+    while True:
+        _check(cancel)
+        candidates = [
+            item
+            for item in store.pending_results(per_batch + len(left_behind))
+            if item.idempotency_key not in left_behind
+        ]
+        if not candidates:
+            break
+        items, batch, refused = _next_batch(candidates[:per_batch], config.largest_upload_bytes)
+        for item, why in refused:
+            store.record_send_failure([item.idempotency_key], why)
+            report.errors.append(why)
+            left_behind.add(item.idempotency_key)
+        if batch is None:
+            continue
+        keys = [item.idempotency_key for item in items]
+        # The server speaks canonical UUIDs; the store may have written them otherwise.
+        store_key = {
+            str(w.idempotency_key): i.idempotency_key
+            for i, w in zip(items, batch.results, strict=True)
+        }
+        try:
+            answer = client.submit(batch, cancel=cancel)
+        except (SignInRequired, Cancelled):
+            raise
+        except ServerError as error:
+            store.record_send_failure(keys, str(error))
+            report.errors.append(str(error))
+            if is_transient(error):
+                raise _StopPass from error  # the network is down: nothing else will work
+            return  # the server is up but refuses: still refresh the catalogue and earnings
+        acks = _acks_for(answer, store_key)
+        store.record_acks(acks)
+        report.sent += len(items)
+        for ack in acks:
+            if ack.status is ResultStatus.ACCEPTED:
+                report.accepted += 1
+            elif ack.status is ResultStatus.DUPLICATE:
+                report.duplicates += 1
+            else:
+                report.rejected += 1
+        answered = {str(ack.idempotency_key) for ack in acks}
+        unanswered = [key for canonical, key in store_key.items() if canonical not in answered]
+        if unanswered:
+            message = (
+                f"The server did not answer for {len(unanswered)} of the results sent; "
+                "they stay in the outbox and go again next time."
+            )
+            store.record_send_failure(unanswered, message)
+            report.errors.append(message)
+            left_behind.update(unanswered)
+        done += len(acks)
+        total = max(total, done)
+        tell(SyncProgress("upload", done, total, _sending(done, total)))
+
+
+def _catalogue_phase(
+    client: SyncServer,
+    store: SyncStore,
+    report: SyncReport,
+    tell: Callable[[SyncProgress], None],
+    cancel: CancelToken | None,
+) -> None:
+    _check(cancel)
+    tell(SyncProgress("catalogue", 0, 1, "Refreshing the catalogue…"))
+    try:
+        catalogue = client.catalogue(cancel=cancel)
+    except (SignInRequired, Cancelled):
+        raise
+    except ServerError as error:
+        report.errors.append(str(error))
+        if is_transient(error):
+            raise _StopPass from error
+        return
+    store.save_catalogue(catalogue)
+    report.catalogue_size = len(catalogue.bundles)
+    count = len(catalogue.bundles)
+    tell(SyncProgress("catalogue", 1, 1, f"{count} bundle{'s' if count != 1 else ''} offered"))
+
+
+def _earnings_phase(
+    client: SyncServer,
+    store: SyncStore,
+    report: SyncReport,
+    tell: Callable[[SyncProgress], None],
+    cancel: CancelToken | None,
+) -> None:
+    cursor = store.earnings_cursor()
+    tell(SyncProgress("earnings", 0, 0, "Fetching earnings…"))
+    while True:
+        _check(cancel)
+        try:
+            page = client.earnings(cursor, EARNINGS_PAGE_SIZE, cancel=cancel)
+        except (SignInRequired, Cancelled):
+            raise
+        except ServerError as error:
+            report.errors.append(str(error))
+            return
+        store.apply_earnings(page)
+        report.earnings_entries += len(page.entries)
+        tell(
+            SyncProgress(
+                "earnings",
+                report.earnings_entries,
+                0,
+                f"Fetched {report.earnings_entries:,} earnings entries",
+            )
+        )
+        if not page.more:
+            return
+        if page.cursor == cursor and not page.entries:
+            # "More" that never moves would loop forever; the next pass asks again.
+            report.errors.append(
+                str(MalformedAnswer("the server", "more earnings that never arrive"))
+            )
+            return
+        cursor = page.cursor
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+
+
+def _sending(done: int, total: int) -> str:
+    return f"Sending results: {done:,} of {total:,}"
+
+
+def _wire_item(item: OutboxItem) -> ResultItem:
+    return ResultItem.model_validate(
+        {
+            "idempotency_key": item.idempotency_key,
+            "bundle_id": item.bundle_id,
+            "task_id": item.task_id,
+            "kind": item.kind,
+            "result": item.result,
+            "submitted_at": item.submitted_at,
+            "active_seconds": item.active_seconds,
+        }
+    )
+
+
+def _next_batch(
+    items: list[OutboxItem], largest_bytes: int
+) -> tuple[list[OutboxItem], ResultBatch | None, list[tuple[OutboxItem, str]]]:
+    """The leading items that fit in one request body, their batch, and items refused.
+
+    An item is refused when it cannot be put on the wire at all (it breaks the
+    protocol's rules, or alone it is larger than the server accepts).
+    """
+    room = largest_bytes - _BATCH_ENVELOPE
+    fitted: list[OutboxItem] = []
+    wire: list[ResultItem] = []
+    refused: list[tuple[OutboxItem, str]] = []
+    for item in items:
+        try:
+            encoded = _wire_item(item)
+        except ValidationError as exc:
+            refused.append(
+                (
+                    item,
+                    f"The result of task '{shown(item.task_id)}' cannot be sent as it is: "
+                    f"{summarize(exc)}. It stays in the outbox.",
+                )
+            )
+            continue
+        size = len(encoded.model_dump_json().encode()) + 1  # the comma between items
+        if size > largest_bytes - _BATCH_ENVELOPE:
+            refused.append(
+                (
+                    item,
+                    f"The result of task '{shown(item.task_id)}' is larger than the "
+                    f"{size_text(largest_bytes)} the server accepts in one request. "
+                    "It stays in the outbox.",
+                )
+            )
+            continue
+        if size > room:
+            break
+        fitted.append(item)
+        wire.append(encoded)
+        room -= size
+    return fitted, (ResultBatch(results=wire) if wire else None), refused
+
+
+def _acks_for(answer: BatchResponse, sent: Mapping[str, str]) -> list[ResultAck]:
+    """The first ack for each canonical key in ``sent``; acks for other keys are ignored."""
+    acks: dict[str, ResultAck] = {}
+    for ack in answer.acks:
+        key = str(ack.idempotency_key)
+        if key in sent and key not in acks:
+            acks[key] = ack
+    return list(acks.values())

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -77,8 +77,10 @@ class CatalogueModel(RowTableModel[dict]):
         if column == "size":
             return size_text(int(entry["size_bytes"]))
         if column == "deadline":
-            when = datetime.fromisoformat(entry["deadline"])
-            return self._locale.toString(when.date().isoformat())
+            when = datetime.fromisoformat(entry["deadline"]).date()
+            return self._locale.toString(
+                QDate(when.year, when.month, when.day), QLocale.FormatType.ShortFormat
+            )
         return None
 
 

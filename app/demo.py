@@ -24,6 +24,11 @@ def demo_specs() -> list[Path]:
     return sorted(DEMO_DIR.glob("*.json"))
 
 
+def demo_bundle_ids() -> tuple[str, ...]:
+    """The bundle id of every demo spec, as the mock server first publishes them."""
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["bundle_id"] for path in demo_specs())
+
+
 def build_demo_bundles(out_dir: Path) -> list[Path]:
     """Build every demo bundle into ``out_dir``; returns the zip paths."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -35,16 +35,40 @@ def run_window(profile_dir: Path, *, demo: bool = False, server: str | None = No
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     app = make_application()
+    from contextlib import ExitStack
+
     from app.context import AppContext
     from app.mainwindow import MainWindow
     from app.profile import Profile
-
-    ctx = AppContext.create(Profile(profile_dir), demo=demo, reset_demo=demo)
     from app.session import normalize_url
 
-    window = MainWindow(ctx, server_url=normalize_url(server) if server else None)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        ctx.close()
+    auto_sign_in, auto_claim = None, ()
+    with ExitStack() as stack:
+        if demo:
+            # A fresh demo: its own mock server on a free loopback port, data inside the profile.
+            import shutil
+
+            from mockserver.testing import running_server
+
+            shutil.rmtree(profile_dir, ignore_errors=True)
+            handle = stack.enter_context(running_server(profile_dir / "server", seed=1))
+            server, auto_sign_in = handle.url, ("demo", "demo")
+            from app.demo import demo_bundle_ids
+
+            # The demo's tasks come the way real ones do: claimed from the catalogue.
+            auto_claim = demo_bundle_ids()
+            logging.getLogger(__name__).info(
+                "demo server at %s (admin token %s)", handle.url, handle.admin_token
+            )
+        ctx = AppContext.create(Profile(profile_dir), demo=demo)
+        window = MainWindow(
+            ctx,
+            server_url=normalize_url(server) if server else None,
+            auto_sign_in=auto_sign_in,
+            auto_claim=auto_claim,
+        )
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            ctx.close()

@@ -63,11 +63,13 @@ class MainWindow(QMainWindow):
         *,
         server_url: str | None = None,
         auto_sign_in: tuple[str, str] | None = None,
+        auto_claim: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.server_url = server_url
         self.auto_sign_in = auto_sign_in
+        self.auto_claim = auto_claim
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
         self._opening: str | None = None
@@ -111,7 +113,12 @@ class MainWindow(QMainWindow):
         self.refresh_outbox()
         from app.server_link import ServerLink
 
-        self.link = ServerLink(self, server_url=self.server_url, auto_sign_in=self.auto_sign_in)
+        self.link = ServerLink(
+            self,
+            server_url=self.server_url,
+            auto_sign_in=self.auto_sign_in,
+            auto_claim=self.auto_claim,
+        )
         self.tabs.addTab(self.link.catalogue, self.tr("Catalogue"))
         self.link.install(self.server_menu, self.network_label)
 

@@ -36,12 +36,14 @@ class ServerLink(QObject):
         *,
         server_url: str | None = None,
         auto_sign_in: tuple[str, str] | None = None,
+        auto_claim: tuple[str, ...] = (),
     ) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = window.ctx
         self.server_url = server_url
         self.auto_sign_in = auto_sign_in  # the demo's own contributor, on its embedded server
+        self.auto_claim = auto_claim  # bundles the demo claims for the contributor at start
         self.dialog: Any = None
         self.service = SyncService(self.ctx, self)
         self.catalogue = CatalogueView(window)
@@ -93,6 +95,8 @@ class ServerLink(QObject):
         def done(result: tuple[ServerAccount, str]) -> None:
             self._signed_in(*result)
             self.window.tabs.setCurrentWidget(self.catalogue)
+            for bundle_id in self.auto_claim:
+                self.claim(bundle_id)
 
         op(sign_in).success(done).failure(self.window.report_error).run(self.ctx.net)
 
@@ -152,7 +156,10 @@ class ServerLink(QObject):
         self.service.claim(bundle_id)
 
     def _downloaded(self, outcome: Any) -> None:
-        text = self.tr("Downloaded '%1': %2 task(s) ready to work on, offline too.")
+        if outcome.already_imported:
+            text = self.tr("'%1' was already here; nothing new to download.")
+        else:
+            text = self.tr("Downloaded '%1': %2 task(s) ready to work on, offline too.")
         text = text.replace("%1", outcome.title).replace("%2", str(outcome.task_count))
         self.catalogue.download_done(text)
         self.window.statusBar().showMessage(text, 8000)

@@ -82,7 +82,6 @@ class SyncService(QObject):
     def _loaded(self, loaded: tuple[ServerAccount | None, str | None]) -> None:
         account, token = loaded
         self.account, self._token = account, token
-        self.accountLoaded.emit(account)
         if account is None:
             self._set(SyncState("signed_out", self.tr("Offline — not signed in to a server")))
         elif token is None:
@@ -92,6 +91,7 @@ class SyncService(QObject):
             self.signInRequired.emit()
         else:
             self.sync_now()
+        self.accountLoaded.emit(account)
 
     def signed_in(self, account: ServerAccount, token: str) -> None:
         """Called by the sign-in dialog once the server accepted the credentials."""
@@ -121,9 +121,8 @@ class SyncService(QObject):
         if self._running:
             self._again = True
             return
-        from sync.engine import sync_once
-
         from app.sync_adapter import StoreSync
+        from sync.engine import sync_once
         from sync.retry import CancelToken
 
         self._timer.stop()

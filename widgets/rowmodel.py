@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+log = logging.getLogger(__name__)
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,7 +54,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        return self.cell(self._rows[index.row()], index.column(), role)
+        try:
+            return self.cell(self._rows[index.row()], index.column(), role)
+        except Exception:  # noqa: BLE001
+            # An exception escaping into Qt's painting can take the process down: a cell
+            # that cannot be shown stays empty and the error goes to the log.
+            log.exception("cannot show row %d, column %d", index.row(), index.column())
+            return None
 
     def cell(self, row: Row, column: int, role: int) -> Any:
         raise NotImplementedError

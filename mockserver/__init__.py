@@ -1,1 +1,5 @@
-"""The tester's mock server (FastAPI): arrives with the sync issue. Qt-free, imports ``sync``."""
+"""The tester's mock server: FastAPI + uvicorn over its own SQLite. Qt-free.
+
+Imports ``sync`` and the Qt-free parts of ``taskkinds`` only. Run it with
+``ouvrage-mock-server serve``; in tests use ``mockserver.testing.running_server``.
+"""

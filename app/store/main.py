@@ -233,7 +233,7 @@ class Store(SyncRecords):
     def submitted_result(self, key: str) -> dict[str, Any] | None:
         """The latest result sent to the outbox for a task, if any."""
         row = self.conn.execute(
-            "SELECT result FROM outbox WHERE task_id = ? ORDER BY created_at DESC LIMIT 1", [key]
+            "SELECT result FROM outbox WHERE task_id = ? ORDER BY rowid DESC LIMIT 1", [key]
         ).fetchone()
         return json.loads(row[0]) if row else None
 
@@ -247,7 +247,7 @@ class Store(SyncRecords):
             wanted = list(states)
             sql += f" WHERE o.state IN ({', '.join('?' * len(wanted))})"
             args = wanted
-        sql += " ORDER BY o.created_at DESC, o.uuid"
+        sql += " ORDER BY o.rowid DESC"
         return [OutboxRow(*r) for r in self.conn.execute(sql, args).fetchall()]
 
     def outbox_results(

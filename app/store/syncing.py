@@ -49,7 +49,7 @@ class SyncRecords:
         rows = self._dicts(
             "SELECT o.uuid, t.bundle_id, t.task_id, o.kind, o.result, o.created_at "
             "FROM outbox o JOIN tasks t ON t.id = o.task_id WHERE o.state = 'queued' "
-            "ORDER BY o.created_at, o.uuid LIMIT ?",
+            "ORDER BY o.rowid LIMIT ?",
             [limit],
         )
         for row in rows:

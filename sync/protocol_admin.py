@@ -1,0 +1,220 @@
+"""The mock server's admin API, version 1: request and response bodies.
+
+Qt-free, no SQL. Only testers and tests speak this API (``mockserver.admin``
+serves it, ``mockserver.admin_client`` calls it); contributors' clients never
+do. Every route needs the header ``X-Admin-Token``; errors are ``ErrorBody``.
+
+==========  ================================  ===========================  ======================
+method      path (under ``/v1/admin``)        request                      response
+==========  ================================  ===========================  ======================
+POST        /bundles                          the zip (application/zip)    ``PublishResponse``
+POST        /demo                             ``PublishDemoRequest``       ``PublishResponse``
+POST        /approvals                        ``ReviewRequest``            ``ReviewResponse``
+POST        /rejections                       ``ReviewRequest``            ``ReviewResponse``
+POST        /payouts                          ``PayoutRequest``            ``PayoutResponse``
+POST        /bonuses                          ``BonusRequest``             ``LedgerEntry``
+POST        /withdrawals                      ``WithdrawRequest``          ``WithdrawResponse``
+POST        /token-expiries                   ``ExpireTokensRequest``      ``ExpireTokensResponse``
+GET / POST  /clock                            ``AdvanceClockRequest``      ``ClockState``
+GET / PUT   /faults                           ``FaultSettings``            ``FaultSettings``
+POST        /contributors                     ``ContributorRequest``       ``ContributorResponse``
+GET         /results?contributor_id=          —                            ``StoredResultList``
+GET         /ledger?contributor_id=           —                            ``LedgerList``
+POST        /cursor-reset                     —                            ``CursorResetResponse``
+==========  ================================  ===========================  ======================
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from sync.protocol import (
+    CatalogueEntry,
+    Identifier,
+    LedgerEntry,
+    LedgerStatus,
+    LongText,
+    Money,
+    ShortText,
+)
+
+ADMIN_TOKEN_HEADER = "X-Admin-Token"
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Milliseconds = Annotated[float, Field(ge=0.0, le=600_000.0)]
+ByteCount = Annotated[int, Field(ge=0)]
+
+
+class AdminModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+class PublishDemoRequest(AdminModel):
+    """Publish a demo spec from ``resources/demo`` ``copies`` times under derived ids.
+
+    ``spec`` is a file stem (``translation-en-fr-app``) or a bundle id
+    (``demo-en-fr-app``); None publishes every spec.
+    """
+
+    spec: ShortText | None = None
+    copies: Annotated[int, Field(ge=1, le=100)] = 1
+
+
+class PublishResponse(AdminModel):
+    bundles: list[CatalogueEntry]
+
+
+# ---------------------------------------------------------------- reviews and money
+
+
+class TaskRef(AdminModel):
+    bundle_id: Identifier
+    task_id: Identifier
+
+
+class ReviewRequest(AdminModel):
+    """Which accepted results to approve or reject.
+
+    By idempotency key, by task, or every pending result of ``contributor_id``
+    with ``all_pending``. ``reason`` is shown to the contributor on rejection.
+    """
+
+    idempotency_keys: list[UUID] = []
+    tasks: list[TaskRef] = []
+    contributor_id: ShortText | None = None
+    all_pending: bool = False
+    reason: LongText | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> ReviewRequest:
+        if self.all_pending and not self.contributor_id:
+            raise ValueError("all_pending needs a contributor_id")
+        if not (self.idempotency_keys or self.tasks or self.all_pending):
+            raise ValueError("name results by idempotency_keys, tasks or all_pending")
+        return self
+
+
+class ReviewResponse(AdminModel):
+    changed: list[str]  # entry ids whose status changed
+    status: LedgerStatus
+
+
+class PayoutRequest(AdminModel):
+    contributor_id: ShortText
+
+
+class PayoutResponse(AdminModel):
+    """``entry`` is None when nothing approved was waiting to be paid."""
+
+    amount: Money
+    paid_entries: int
+    entry: LedgerEntry | None = None
+
+
+class BonusRequest(AdminModel):
+    contributor_id: ShortText
+    amount: Annotated[Money, Field(gt=0)]
+    reason: LongText
+
+
+class WithdrawRequest(AdminModel):
+    bundle_id: Identifier
+    task_ids: list[Identifier] | None = None  # None withdraws every task of the bundle
+
+
+class WithdrawResponse(AdminModel):
+    withdrawn: list[Identifier]
+
+
+class ExpireTokensRequest(AdminModel):
+    contributor_id: ShortText
+
+
+class ExpireTokensResponse(AdminModel):
+    expired: int
+
+
+class ContributorRequest(AdminModel):
+    contributor_id: Annotated[str, Field(min_length=1, max_length=100)]
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+    display_name: ShortText
+
+
+class ContributorResponse(AdminModel):
+    contributor_id: ShortText
+    display_name: ShortText
+
+
+# ---------------------------------------------------------------- clock
+
+
+class AdvanceClockRequest(AdminModel):
+    seconds: Annotated[float, Field(ge=0, le=100 * 365 * 86_400)]
+
+
+class ClockState(AdminModel):
+    server_time: AwareDatetime
+    offset_seconds: float
+
+
+# ---------------------------------------------------------------- what the server holds
+
+
+class StoredResult(AdminModel):
+    """One result as the server stored it, with the review state of its reward."""
+
+    idempotency_key: UUID
+    contributor_id: ShortText
+    bundle_id: str
+    task_id: str
+    kind: str
+    status: Literal["accepted", "rejected"]
+    reason: str | None = None
+    message: LongText | None = None
+    review: LedgerStatus | None = None  # None for rejected results
+    received_at: AwareDatetime
+
+
+class StoredResultList(AdminModel):
+    results: list[StoredResult]
+
+
+class LedgerList(AdminModel):
+    entries: list[LedgerEntry]  # in change order
+
+
+class CursorResetResponse(AdminModel):
+    epoch: str
+
+
+# ---------------------------------------------------------------- faults
+
+
+class FaultSettings(AdminModel):
+    """What the server does wrong, on purpose, to non-admin ``/v1/`` requests.
+
+    Each fault fires per request with its probability; one seeded random
+    generator takes every decision, so a given seed replays the same faults.
+    """
+
+    latency_ms: Milliseconds = 0.0  # waited before the answer
+    jitter_ms: Milliseconds = 0.0  # plus a uniform 0..jitter_ms
+    latency_probability: Probability = 1.0
+    bandwidth_bytes_per_s: ByteCount = 0  # per response; 0 = unlimited
+    bandwidth_probability: Probability = 1.0
+    error_probability: Probability = 0.0  # answer 5xx without running the endpoint
+    error_statuses: Annotated[list[Literal[500, 502, 503]], Field(min_length=1)] = [500, 502, 503]
+    retry_after_s: Annotated[float, Field(ge=0, le=3600)] = 1.0
+    cut_probability: Probability = 0.0  # close the connection after cut_after_bytes of body
+    cut_after_bytes: ByteCount = 0
+    cut_every_bytes: ByteCount = 0  # archive downloads: every answer stops after N body bytes
+    drop_probability: Probability = 0.0  # POST /results: commit, then drop the answer
+    slow_first_byte_ms: Milliseconds = 0.0  # waited before the first body byte
+    slow_first_byte_probability: Probability = 1.0
+    malformed_probability: Probability = 0.0  # JSON answers: body replaced by broken JSON

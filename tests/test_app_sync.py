@@ -1,0 +1,179 @@
+"""The whole loop against a real mock server: sign in, claim, download, work, sync, get paid."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from app.context import AppContext
+from app.mainwindow import MainWindow
+from app.profile import Profile
+from app.store import Store
+from mockserver.testing import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with running_server(tmp_path / "server", seed=7) as handle:
+        yield handle
+
+
+@pytest.fixture(autouse=True)
+def no_system_keyring():  # type: ignore[no-untyped-def]
+    # The test machine has no keyring service; the profile fallback is the path under test.
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def ouvrage(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app", *map(str, args)],
+        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_the_command_line_signs_in_claims_syncs_and_sees_the_approval(
+    server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "p"
+    bad = ouvrage("login", "--profile", profile, "--server", server.url, "--user", "demo",
+                  "--password-stdin", stdin="wrong\n")  # fmt: skip
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+
+    done = ouvrage("login", "--profile", profile, "--server", server.url, "--user", "demo",
+                   "--password-stdin", stdin="demo\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "profile folder" in done.stdout  # no keyring here: said plainly
+
+    first = ouvrage("sync", "--profile", profile)
+    assert first.returncode == 0, first.stderr
+    store = Store(profile / "ouvrage.sqlite3")
+    offer = store.catalogue()[0]
+    store.close()
+
+    claimed = ouvrage("sync", "--profile", profile, "--claim", offer["bundle_id"])
+    assert claimed.returncode == 0, claimed.stderr
+    assert f"{offer['task_count']} task(s)" in claimed.stdout
+
+    store = Store(profile / "ouvrage.sqlite3")
+    task = store.tasks()[0]
+    payload = store.task(task.id)["payload"]
+    # The source copied as the target passes every check of the kind.
+    store.submit(
+        task.id, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
+    )
+    store.close()
+
+    sent = ouvrage("sync", "--profile", profile)
+    assert sent.returncode == 0, sent.stderr
+    assert "Sent 1 result(s): 1 accepted" in sent.stdout
+
+    server.admin.approve(contributor_id="demo", all_pending=True)
+    paid = ouvrage("sync", "--profile", profile)
+    assert paid.returncode == 0, paid.stderr
+    store = Store(profile / "ouvrage.sqlite3")
+    try:
+        assert store.task(task.id)["state"] == "accepted"
+        assert [(e["status"], e["amount"]) for e in store.ledger()] == [
+            ("approved", offer["reward_per_task"])
+        ]
+    finally:
+        store.close()
+
+
+def test_sync_without_a_sign_in_says_what_to_do(tmp_path: Path) -> None:
+    done = ouvrage("sync", "--profile", tmp_path / "p")
+    assert done.returncode == 1 and "ouvrage login" in done.stderr
+
+
+def test_gui_claim_download_submit_sync_then_accepted_after_approval(
+    qtbot, server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    profile = Profile(tmp_path / "profile")
+    ctx = AppContext.open(profile, inline=True)
+    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
+    qtbot.addWidget(window)
+    window.show()
+    link = window.link
+    assert link is not None and link.service.account is not None
+    assert window.tabs.currentWidget() is link.catalogue  # the demo opens on the catalogue
+    assert link.catalogue.model.rowCount() >= 1
+    assert "Synced at" in window.network_label.text()
+
+    link.catalogue.table.selectRow(0)
+    bundle_id = link.catalogue.selected_bundle()
+    qtbot.mouseClick(link.catalogue.claim_button, Qt.MouseButton.LeftButton)
+    assert "ready to work on" in link.catalogue.progress_text.text()
+    assert window.queue_model.rowCount() >= 1
+    assert all(window.queue_model.task_at(r).bundle_id == bundle_id
+               for r in range(window.queue_model.rowCount()))  # fmt: skip
+
+    window.tabs.setCurrentIndex(0)
+    window.move_task(1)
+    editor = window.pane.editor
+    key = window.current.key
+    for row in editor.rows:
+        row.target.setPlainText(row.segment.source)  # passes every check of the kind
+    editor.request_submit()
+    assert ctx.store.outbox()[0].task_id == key
+
+    link.service.sync_now()
+    assert ctx.store.task(key)["state"] == "sent"
+    assert "Synced at" in window.network_label.text()
+
+    server.admin.approve(contributor_id="demo", all_pending=True)
+    link.service.sync_now()
+    assert ctx.store.task(key)["state"] == "accepted"
+    window.refresh_outbox()
+    assert window.outbox_view.model.row_at(0).state == "accepted"
+    window.close()
+    ctx.close()
+
+
+def test_an_expired_sign_in_asks_again_and_keeps_the_outbox(qtbot, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    profile = Profile(tmp_path / "profile")
+    ctx = AppContext.open(profile, inline=True)
+    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
+    qtbot.addWidget(window)
+    window.show()
+    link = window.link
+    link.catalogue.table.selectRow(0)
+    link.claim(link.catalogue.selected_bundle())
+    key = window.queue_model.task_at(0).id
+    payload = ctx.store.task(key)["payload"]
+    ctx.store.submit(
+        key, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
+    )
+
+    server.admin.expire_tokens("demo")
+    link.service.sync_now()
+    assert link.service.state.kind == "sign_in"
+    assert link.dialog is not None and link.dialog.isVisible()
+    assert ctx.store.outbox()[0].state == "queued"  # nothing lost
+
+    dialog = link.dialog
+    dialog.contributor.setText("demo")
+    dialog.password.setText("demo")
+    dialog.submit()
+    assert not dialog.isVisible()
+    assert ctx.store.task(key)["state"] == "sent"
+    window.close()
+    ctx.close()

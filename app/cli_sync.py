@@ -45,10 +45,9 @@ def login(store: Store, profile: Profile, args: argparse.Namespace) -> int:
 
 
 def sync(store: Store, profile: Profile, args: argparse.Namespace) -> int:
-    from sync.engine import sync_once
-
     from app.fetching import claim_and_fetch, resume_fetches
     from app.sync_adapter import StoreSync
+    from sync.engine import sync_once
     from sync.errors import ServerError, SignInRequired
     from taskkinds import default_registry
 

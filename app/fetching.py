@@ -12,12 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sync.client import ServerClient
-from sync.download import DownloadProgress, download_archive
-
 from app.importer import ImportOutcome, import_bundle_file
 from app.profile import Profile
 from app.store import Store
+from sync.client import ServerClient
+from sync.download import DownloadProgress, download_archive
 from sync.protocol import Lease
 from sync.retry import CancelToken
 from taskkinds import Registry

@@ -291,12 +291,11 @@ class MainWindow(QMainWindow):
 
         def load() -> tuple[dict, dict | None]:
             task = store.task(key)
-            content = (
-                store.submitted_result(key)
-                if task["state"] in SUBMITTED_STATES
-                else store.draft(key)
-            )
-            return task, content
+            if task["state"] in SUBMITTED_STATES:
+                latest = store.latest_outbox_row(key)
+                task["note"] = latest.note if latest else ""
+                return task, store.submitted_result(key)
+            return task, store.draft(key)
 
         op(load).success(self._task_loaded).failure(self.report_error).run(self.ctx.db)
 

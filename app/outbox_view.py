@@ -40,7 +40,7 @@ class OutboxModel(RowTableModel["OutboxRow"]):
 
     def __init__(self, parent: Any = None) -> None:
         headers = [_tr("State"), _tr("Task"), _tr("Submitted"), _tr("Attempts")]
-        headers += [_tr("Last error"), _tr("Idempotency key")]
+        headers += [_tr("Why"), _tr("Idempotency key")]
         super().__init__(headers, parent)
         self._locale = QLocale()
 
@@ -57,13 +57,13 @@ class OutboxModel(RowTableModel["OutboxRow"]):
             if column == "attempts":
                 return item.attempts
             if column == "error":
-                return item.last_error or ""
+                return item.note
             if column == "uuid":
                 return item.uuid
         elif role == Qt.ItemDataRole.ForegroundRole and column == "state":
             return QBrush(QColor(STATE_COLOURS.get(item.state, "#57606a")))
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.task_id}\n{item.uuid}"
+            return "\n".join(filter(None, [item.task_id, item.note, item.uuid]))
         return None
 
 
@@ -91,20 +91,34 @@ class OutboxView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # Widths from the font, not from the rows: the outbox may hold thousands of results.
-        widths = {0: "Accepted", 2: "00/00/0000 00:00", 3: "Attempts", 4: "Last error", 5: "0" * 36}
+        widths = {
+            0: "Accepted",
+            2: "00/00/0000 00:00",
+            3: "Attempts",
+            4: "The lease ended before the result came",
+            5: "0" * 36,
+        }
         for column, sample in widths.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         layout.addWidget(self.table, 1)
 
     def set_rows(self, rows: list[OutboxRow]) -> None:
         self.model.set_rows(rows)
-        waiting = sum(1 for row in rows if row.state == "queued")
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row.state] = counts.get(row.state, 0) + 1
         if not rows:
             self.summary.setText(
                 self.tr("Nothing submitted yet. Results you submit wait here until they are sent.")
             )
-        else:
-            self.summary.setText(
-                self.tr("%1 result(s) waiting to be sent. They are kept safely on this computer; "
-                        "sending starts when a server is connected.").replace("%1", str(waiting))
-            )  # fmt: skip
+            return
+        parts = [
+            self.tr("%1 waiting to be sent").replace("%1", str(counts.get("queued", 0))),
+            self.tr("%1 sent").replace("%1", str(counts.get("sent", 0))),
+            self.tr("%1 accepted").replace("%1", str(counts.get("accepted", 0))),
+            self.tr("%1 refused").replace("%1", str(counts.get("rejected", 0))),
+        ]
+        text = " · ".join(parts)
+        if counts.get("queued"):
+            text += self.tr(". Waiting results are kept safely on this computer until a sync.")
+        self.summary.setText(text)

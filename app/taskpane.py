@@ -192,7 +192,13 @@ class TaskPane(QStackedWidget):
         self.instructions.setText(task["instructions"])
         self._toggle_instructions(self.instructions_toggle.isChecked())
         self.submit_button.setEnabled(not read_only)
-        self.set_save_state(self.tr("Submitted — read only") if read_only else "")
+        if task["state"] == "rejected":
+            note = task.get("note") or self.tr("no reason given")
+            self.set_save_state(self.tr("Refused by the server: %1").replace("%1", note))
+        elif task["state"] == "accepted":
+            self.set_save_state(self.tr("Accepted — read only"))
+        else:
+            self.set_save_state(self.tr("Submitted — read only") if read_only else "")
         self.setCurrentIndex(1)
 
     def set_save_state(self, text: str) -> None:

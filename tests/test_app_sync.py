@@ -177,3 +177,43 @@ def test_an_expired_sign_in_asks_again_and_keeps_the_outbox(qtbot, server, tmp_p
     assert ctx.store.task(key)["state"] == "sent"
     window.close()
     ctx.close()
+
+
+def test_a_result_the_reviewer_refuses_shows_why_in_the_outbox_and_the_task(
+    qtbot, server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    profile = Profile(tmp_path / "profile")
+    ctx = AppContext.open(profile, inline=True)
+    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
+    qtbot.addWidget(window)
+    window.show()
+    link = window.link
+    link.catalogue.table.selectRow(0)
+    link.claim(link.catalogue.selected_bundle())
+    key = window.queue_model.task_at(0).id
+    payload = ctx.store.task(key)["payload"]
+    ctx.store.submit(
+        key, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
+    )
+    link.service.sync_now()
+    server.admin.reject(
+        "The target is the untranslated source.", contributor_id="demo", all_pending=True
+    )
+    link.service.sync_now()
+
+    window.tabs.setCurrentIndex(1)
+    row = window.outbox_view.model.row_at(0)
+    assert row.state == "rejected"
+    assert "untranslated source" in window.outbox_view.model.data(
+        window.outbox_view.model.index(0, 4)
+    )
+    assert "1 refused" in window.outbox_view.summary.text()
+    window.tabs.setCurrentIndex(0)
+    window.current = None
+    window.open_task(key)
+    assert (
+        "Refused by the server: The target is the untranslated source."
+        in window.pane.save_state.text()
+    )
+    window.close()
+    ctx.close()

@@ -237,10 +237,20 @@ class Store(SyncRecords):
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    def latest_outbox_row(self, key: str) -> OutboxRow | None:
+        """The most recent outbox entry of a task, if it was ever submitted."""
+        row = self.conn.execute(
+            "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
+            "t.summary, o.reason, o.message FROM outbox o JOIN tasks t ON t.id = o.task_id "
+            "WHERE o.task_id = ? ORDER BY o.rowid DESC LIMIT 1",
+            [key],
+        ).fetchone()
+        return OutboxRow(*row) if row else None
+
     def outbox(self, states: Iterable[str] | None = None) -> list[OutboxRow]:
         sql = (
             "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
-            "t.summary FROM outbox o JOIN tasks t ON t.id = o.task_id"
+            "t.summary, o.reason, o.message FROM outbox o JOIN tasks t ON t.id = o.task_id"
         )
         args: list[str] = []
         if states is not None:

@@ -98,6 +98,15 @@ class OutboxRow:
     attempts: int
     last_error: str | None
     summary: str
+    reason: str | None = None  # the server's reason code when it refused the result
+    message: str | None = None  # and its explanation for the contributor
+
+    @property
+    def note(self) -> str:
+        """What the contributor should read about this result, if anything."""
+        if self.state == "rejected":
+            return self.message or self.reason or ""
+        return self.last_error or ""
 
 
 def task_key(bundle_id: str, task_id: str) -> str:

@@ -217,3 +217,57 @@ def test_a_result_the_reviewer_refuses_shows_why_in_the_outbox_and_the_task(
     )
     window.close()
     ctx.close()
+
+
+def test_a_thousand_results_from_the_real_store_arrive_once_through_thirty_percent_faults(
+    server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from app.fetching import claim_and_fetch
+    from app.session import ServerAccount
+    from app.sync_adapter import StoreSync
+    from sync.engine import sync_once
+    from taskkinds import default_registry
+    from tests.factories import translation_bundle
+
+    bundle = translation_bundle(
+        tmp_path / "thousand.zip", bundle_id="b-1000", tasks=1000, segments=1,
+        reward_per_task=Decimal("0.01"),
+    )  # fmt: skip
+    server.admin.publish_file(bundle)
+    profile = Profile(tmp_path / "profile").ensure()
+    store = Store(profile.db_path)
+    client = ServerAccount(server.url, "demo").client(None)
+    client.sign_in("demo", "demo")
+    claim_and_fetch(client, store, profile, default_registry(), "b-1000")
+    for row in store.tasks():
+        payload = store.task(row.id)["payload"]
+        store.submit(
+            row.id, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
+        )
+
+    server.admin.set_faults(
+        error_probability=0.1, retry_after_s=0, cut_probability=0.1, cut_after_bytes=50,
+        drop_probability=0.1,
+    )  # fmt: skip
+    passes = 0
+    while store.pending_count() and passes < 40:
+        passes += 1
+        try:
+            sync_once(client, StoreSync(store), batch_size=50)
+        except Exception:  # noqa: BLE001 - a pass may fail outright; the next one resumes
+            pass
+    server.admin.clear_faults()
+    sync_once(client, StoreSync(store))
+
+    assert store.pending_count() == 0
+    held = server.admin.results("demo")
+    assert len(held) == 1000 and len({r.idempotency_key for r in held}) == 1000
+    assert {row.state for row in store.outbox()} == {"sent"}
+    server_ledger = server.admin.ledger("demo")
+    assert len(server_ledger) == 1000  # each result paid once
+    ours = {(e["id"], e["status"], e["amount"]) for e in store.ledger()}
+    assert ours == {(e.entry_id, e.status.value, str(e.amount)) for e in server_ledger}
+    assert store.integrity_check() == "ok"
+    store.close()

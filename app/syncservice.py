@@ -155,6 +155,10 @@ class SyncService(QObject):
 
     def _pass_done(self, report: Any) -> None:
         self._running = False
+        if report.errors:
+            # The engine keeps what it managed; the rest waits for the back-off timer.
+            self._retry_later(report.errors[0])
+            return
         self._failures = 0
         when = QLocale().toString(datetime.now().time(), QLocale.FormatType.ShortFormat)
         text = self.tr("Synced at %1").replace("%1", when)
@@ -162,8 +166,6 @@ class SyncService(QObject):
             text += self.tr(" — %1 result(s) refused, see the outbox").replace(
                 "%1", str(report.rejected)
             )
-        if report.errors:
-            text = self.tr("Synced with problems: %1").replace("%1", report.errors[0])
         self._set(SyncState("synced", text))
         self._timer.start(PERIODIC_S * 1000)
         if self._again:
@@ -181,14 +183,20 @@ class SyncService(QObject):
             self._set(SyncState("sign_in", str(exc)))
             self.signInRequired.emit()
             return
+        if not isinstance(exc, Exception) or type(exc).__module__.split(".")[0] not in ("sync",):
+            log.error("sync pass failed", exc_info=exc)
+        self._retry_later(str(exc))
+
+    def _retry_later(self, message: str) -> None:
         self._failures += 1
         delay = BACKOFF_S[min(self._failures, len(BACKOFF_S)) - 1]
         delay = delay * (0.5 + self._rng.random())  # jitter: many clients must not retry in step
         self._timer.start(int(delay * 1000))
-        minutes = max(1, round(delay / 60))
-        text = (
-            self.tr("%1 — next try in %2 min").replace("%1", str(exc)).replace("%2", str(minutes))
-        )
+        if delay < 60:
+            wait = self.tr("%1 s").replace("%1", str(round(delay)))
+        else:
+            wait = self.tr("%1 min").replace("%1", str(round(delay / 60)))
+        text = self.tr("%1 — next try in %2").replace("%1", message).replace("%2", wait)
         self._set(SyncState("error", text, next_try_s=delay))
 
     def stop(self) -> None:

@@ -272,3 +272,37 @@ def test_a_thousand_results_from_the_real_store_arrive_once_through_thirty_perce
     assert ours == {(e.entry_id, e.status.value, str(e.amount)) for e in server_ledger}
     assert store.integrity_check() == "ok"
     store.close()
+
+
+def test_a_failing_server_gets_a_clear_status_and_a_later_retry_that_succeeds(
+    qtbot, server, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.session import ServerAccount
+    from sync.client import ServerClient
+    from sync.retry import RetryPolicy
+
+    # One attempt per call: the service's own back-off timer is what is under test.
+    monkeypatch.setattr(
+        ServerAccount, "client",
+        lambda self, token: ServerClient(self.url, token=token, retry=RetryPolicy(attempts=1)),
+    )  # fmt: skip
+    profile = Profile(tmp_path / "profile")
+    ctx = AppContext.open(profile, inline=True)
+    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
+    qtbot.addWidget(window)
+    window.show()
+    service = window.link.service
+    server.admin.set_faults(error_probability=1.0, retry_after_s=0)
+    service.sync_now()
+    assert service.state.kind == "error"
+    assert "next try in" in window.network_label.text()
+    assert service._timer.isActive() and 7 <= service._timer.remainingTime() / 1000 <= 23
+    service.sync_now()
+    second_delay = service._timer.remainingTime() / 1000
+    assert 15 <= second_delay <= 45  # backs off further, with jitter
+
+    server.admin.clear_faults()
+    service._timer.timeout.emit()  # the timer fires
+    assert service.state.kind == "synced" and "Synced at" in window.network_label.text()
+    window.close()
+    ctx.close()

@@ -28,12 +28,16 @@ class ServerAccount:
     display_name: str = ""
     ca_file: str = ""  # a tester's own certificate authority, for a server with a private TLS cert
 
-    def client(self, token: str | None) -> Any:
-        """A ``sync.client.ServerClient`` for this account."""
+    def client(self, token: str | None, *, attempts: int | None = None) -> Any:
+        """A ``sync.client.ServerClient`` for this account (``attempts`` per call, if given)."""
         from sync.client import ServerClient
+        from sync.retry import RetryPolicy
 
         return ServerClient(
-            self.url, token=token, ca_file=Path(self.ca_file) if self.ca_file else None
+            self.url,
+            token=token,
+            ca_file=Path(self.ca_file) if self.ca_file else None,
+            retry=RetryPolicy(attempts=attempts) if attempts else None,
         )
 
     @property

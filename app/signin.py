@@ -88,14 +88,15 @@ class SignInDialog(QDialog):
             self._fail(self.tr("Fill in the server, your contributor id and your password."))
             return
         account = ServerAccount(normalize_url(url), user)
-        self.buttons.setEnabled(False)
+        # Cancel stays available: a slow or dead network must not trap the contributor here.
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.error.setText(self.tr("Signing in…"))
         self.error.setStyleSheet("")
         self.error.show()
         vault, ctx = TokenVault(self.ctx.profile), self.ctx
 
         def sign_in() -> tuple[ServerAccount, str]:
-            client = account.client(None)
+            client = account.client(None, attempts=2)  # someone is waiting for the answer
             answer = client.sign_in(user, password, device_name="Ouvrage")
             signed = ServerAccount(
                 account.url, answer.contributor_id, answer.display_name, account.ca_file
@@ -107,13 +108,15 @@ class SignInDialog(QDialog):
         op(sign_in).success(self._done).failure(lambda exc: self._fail(str(exc))).run(self.ctx.net)
 
     def _done(self, result: tuple[ServerAccount, str]) -> None:
+        if not self.isVisible():
+            return  # cancelled while the server answered: the vault already holds the token
         account, token = result
         self.password.clear()
         self.signedIn.emit(account, token)
         self.accept()
 
     def _fail(self, message: Any) -> None:
-        self.buttons.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self.error.setStyleSheet("color: #b3261e")
         self.error.setText(str(message))
         self.error.show()

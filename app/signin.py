@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -44,9 +45,13 @@ class SignInDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(self.tr("Password"))
+        self.ca_file = QLineEdit(account.ca_file if account else "", self)
+        self.ca_file.setPlaceholderText(self.tr("only for a test server with its own certificate"))
+        self.ca_file.setAccessibleName(self.tr("Certificate authority file"))
         form.addRow(self.tr("&Server:"), self.server)
         form.addRow(self.tr("&Contributor id:"), self.contributor)
         form.addRow(self.tr("&Password:"), self.password)
+        form.addRow(self.tr("CA &file:"), self.ca_file)
         layout.addLayout(form)
 
         where = (
@@ -87,7 +92,11 @@ class SignInDialog(QDialog):
         if not url or not user or not password:
             self._fail(self.tr("Fill in the server, your contributor id and your password."))
             return
-        account = ServerAccount(normalize_url(url), user)
+        ca_file = self.ca_file.text().strip()
+        if ca_file and not Path(ca_file).is_file():
+            self._fail(self.tr("The certificate file %1 does not exist.").replace("%1", ca_file))
+            return
+        account = ServerAccount(normalize_url(url), user, ca_file=ca_file)
         # Cancel stays available: a slow or dead network must not trap the contributor here.
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.error.setText(self.tr("Signing in…"))

@@ -149,20 +149,25 @@ def test_gui_claim_download_submit_sync_then_accepted_after_approval(
     ctx.close()
 
 
-def test_an_expired_sign_in_asks_again_and_keeps_the_outbox(qtbot, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    profile = Profile(tmp_path / "profile")
-    ctx = AppContext.open(profile, inline=True)
+def window_with_a_submitted_task(qtbot, server, tmp_path: Path) -> tuple[MainWindow, str]:  # type: ignore[no-untyped-def]
+    """A window signed in to ``server`` that claimed a bundle and submitted its first task."""
+    ctx = AppContext.open(Profile(tmp_path / "profile"), inline=True)
     window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
     qtbot.addWidget(window)
     window.show()
-    link = window.link
-    link.catalogue.table.selectRow(0)
-    link.claim(link.catalogue.selected_bundle())
+    window.link.catalogue.table.selectRow(0)
+    window.link.claim(window.link.catalogue.selected_bundle())
     key = window.queue_model.task_at(0).id
     payload = ctx.store.task(key)["payload"]
     ctx.store.submit(
         key, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
     )
+    return window, key
+
+
+def test_an_expired_sign_in_asks_again_and_keeps_the_outbox(qtbot, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, key = window_with_a_submitted_task(qtbot, server, tmp_path)
+    ctx, link = window.ctx, window.link
 
     server.admin.expire_tokens("demo")
     link.service.sync_now()
@@ -183,19 +188,8 @@ def test_an_expired_sign_in_asks_again_and_keeps_the_outbox(qtbot, server, tmp_p
 def test_a_result_the_reviewer_refuses_shows_why_in_the_outbox_and_the_task(
     qtbot, server, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    profile = Profile(tmp_path / "profile")
-    ctx = AppContext.open(profile, inline=True)
-    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
-    qtbot.addWidget(window)
-    window.show()
-    link = window.link
-    link.catalogue.table.selectRow(0)
-    link.claim(link.catalogue.selected_bundle())
-    key = window.queue_model.task_at(0).id
-    payload = ctx.store.task(key)["payload"]
-    ctx.store.submit(
-        key, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
-    )
+    window, key = window_with_a_submitted_task(qtbot, server, tmp_path)
+    ctx, link = window.ctx, window.link
     link.service.sync_now()
     server.admin.reject(
         "The target is the untranslated source.", contributor_id="demo", all_pending=True

@@ -169,6 +169,8 @@ def _status(store, profile, *, as_json: bool) -> int:  # type: ignore[no-untyped
         "tasks": counts,
         "tasks_total": sum(counts.values()),
         "outbox": {"waiting": store.outbox_waiting(), "total": len(outbox)},
+        "server": store.setting("server.account"),
+        "earnings_cursor": store.earnings_cursor(),
     }
     if as_json:
         print(json.dumps(info, indent=2))

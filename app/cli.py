@@ -184,6 +184,9 @@ def _status(store, profile, *, as_json: bool) -> int:  # type: ignore[no-untyped
         f"Outbox:         {info['outbox']['waiting']} waiting to send, "
         f"{info['outbox']['total']} in all"
     )
+    server = info["server"] or {}
+    signed_in = f"{server.get('contributor_id')} at {server.get('url')}" if server else "none"
+    print(f"Server:         {signed_in}")
     return 0
 
 

@@ -118,11 +118,9 @@ class ServerLink(QObject):
         self.refresh_catalogue()
 
     def sign_out(self) -> None:
-        account, token = self.service.account, self.service._token
+        account, token = self.service.forget_account()
         if account is None:
             return
-        self.service.stop()
-        self.service.account, self.service._token = None, None
         store, vault = self.ctx.store, self.service.vault
 
         def forget() -> None:
@@ -181,7 +179,7 @@ class ServerLink(QObject):
         self.label.setStyleSheet(f"color: {STATE_COLOURS.get(state.kind, '#57606a')}")
         self.label.setToolTip(state.text)
         signed = self.service.account is not None
-        self.sync_action.setEnabled(signed and self.service._token is not None)
+        self.sync_action.setEnabled(self.service.can_sync)
         self.sign_out_action.setEnabled(signed)
 
     def _store_changed(self, change: Any) -> None:

@@ -98,6 +98,18 @@ class SyncService(QObject):
         self.account, self._token, self._failures = account, token, 0
         self.sync_now()
 
+    @property
+    def can_sync(self) -> bool:
+        """Signed in with a token the server has not refused yet."""
+        return self.account is not None and self._token is not None
+
+    def forget_account(self) -> tuple[ServerAccount | None, str | None]:
+        """Stop syncing and drop the account from memory; returns what it was."""
+        self.stop()
+        account, token = self.account, self._token
+        self.account, self._token = None, None
+        return account, token
+
     def client(self) -> Any:
         assert self.account is not None
         return self.account.client(self._token)

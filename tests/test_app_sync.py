@@ -300,3 +300,21 @@ def test_a_failing_server_gets_a_clear_status_and_a_later_retry_that_succeeds(
     assert service.state.kind == "synced" and "Synced at" in window.network_label.text()
     window.close()
     ctx.close()
+
+
+def test_signing_out_forgets_the_token_but_keeps_the_work(qtbot, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.session import TokenVault
+
+    window, key = window_with_a_submitted_task(qtbot, server, tmp_path)
+    ctx, link = window.ctx, window.link
+    account = link.service.account
+    assert TokenVault(ctx.profile).load(account) is not None
+    link.sign_out_action.trigger()
+    assert TokenVault(ctx.profile).load(account) is None
+    assert ctx.store.setting("server.account") is None
+    assert "not signed in" in window.network_label.text()
+    assert not link.sync_action.isEnabled()
+    assert "Sign in" in link.catalogue.summary.text()
+    assert ctx.store.outbox()[0].task_id == key  # the queued result stays for the next sign-in
+    window.close()
+    ctx.close()

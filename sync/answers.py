@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import http.client
 import ssl
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -82,20 +83,36 @@ def _error_body(host: str, response: requests.Response) -> ErrorBody | None:
         return None  # the status alone still says what happened
 
 
-def read_bounded(host: str, response: requests.Response, limit: int) -> bytes:
+def read_bounded(
+    host: str, response: requests.Response, limit: int, *, seconds: float | None = None
+) -> bytes:
     """The whole (decoded) body, refused (``MalformedAnswer``) once it passes ``limit`` bytes.
 
-    Raises ``NetworkUnavailable`` if the connection fails while reading.
+    ``seconds`` bounds the whole read: a server that trickles a byte at a time
+    never trips the per-read timeout, so without it a sync could hang for hours.
+    Raises ``NetworkUnavailable`` if the connection fails or the deadline passes.
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise MalformedAnswer(host, _too_large(int(declared), limit))
+    deadline = time.monotonic() + seconds if seconds is not None else None
     body = bytearray()
+    # read1 returns whatever has arrived, so the deadline is checked between trickles.
+    read1 = getattr(response.raw, "read1", None)
+    chunks: Iterable[bytes] = (
+        iter(lambda: read1(READ_CHUNK, decode_content=True), b"")
+        if read1 is not None
+        else response.iter_content(READ_CHUNK)
+    )
     try:
-        for chunk in response.iter_content(READ_CHUNK):
+        for chunk in chunks:
             body += chunk
             if len(body) > limit:
                 raise MalformedAnswer(host, _too_large(None, limit))
+            if deadline is not None and time.monotonic() > deadline:
+                raise NetworkUnavailable(
+                    host, f"its answer trickles in too slowly (over {seconds:.0f} s)"
+                )
     except ServerError:
         raise
     except Exception as exc:

@@ -81,7 +81,8 @@ class ServerClient:
     certificate authorities to trust instead of the system's (for test servers);
     ``timeout`` the (connect, read) timeouts in seconds; ``retry`` how
     transient failures are retried (default ``RetryPolicy()``);
-    ``max_json_bytes`` the largest JSON answer accepted. Raises
+    ``max_json_bytes`` the largest JSON answer accepted; ``answer_seconds`` the
+    longest a JSON answer may take to arrive in full (a trickling server). Raises
     ``BadServerAddress`` if ``base_url`` is not an http(s) URL with a host.
 
     Safe to share between threads as long as ``token`` is not reassigned
@@ -98,12 +99,14 @@ class ServerClient:
         session: requests.Session | None = None,
         retry: RetryPolicy | None = None,
         max_json_bytes: int = 8 * 2**20,
+        answer_seconds: float = 120.0,
     ) -> None:
         self.base_url, self.host = _check_base_url(base_url)
         self.token = token
         self.timeout = timeout
         self.retry = retry if retry is not None else RetryPolicy()
         self.max_json_bytes = max_json_bytes
+        self.answer_seconds = answer_seconds
         # Verification is never off: a CA file replaces the system's authorities, no more.
         self._verify: str | bool = str(ca_file) if ca_file is not None else True
         self._owns_session = session is None
@@ -366,7 +369,9 @@ class ServerClient:
         ) as response:
             if not 200 <= response.status_code < 300:
                 raise status_error(self.host, response)
-            raw = read_bounded(self.host, response, self.max_json_bytes)
+            raw = read_bounded(
+                self.host, response, self.max_json_bytes, seconds=self.answer_seconds
+            )
         return parse_answer(self.host, raw, model)
 
     def _send(

@@ -559,3 +559,24 @@ def test_cancel_token_wait_returns_early_and_says_so() -> None:
     started = time.monotonic()
     assert cancel.wait(30) is True
     assert time.monotonic() - started < 5 and cancel.cancelled
+
+
+def test_an_answer_that_trickles_in_is_cut_off_by_the_overall_deadline(server) -> None:  # type: ignore[no-untyped-def]
+    def trickle():  # type: ignore[no-untyped-def]
+        yield b'{"generated_at": "2026-11-29T10:00:00+00:00", "bundles": ['
+        for _ in range(10_000):  # a byte every 20 ms: never idle long enough for a timeout
+            time.sleep(0.02)
+            yield b" "
+
+    server.route(
+        "GET", "/v1/catalogue",
+        Reply(200, headers={"Content-Type": "application/json"}, stream=trickle, declare_length=False),
+    )  # fmt: skip
+    client = ServerClient(
+        server.url, token="t" * 20, answer_seconds=1.0, retry=RetryPolicy(attempts=1)
+    )
+    started = time.monotonic()
+    with pytest.raises(NetworkUnavailable, match="trickles in too slowly"):
+        client.catalogue()
+    # Bounded, generously: the trickle itself would last over 200 s.
+    assert time.monotonic() - started < 60

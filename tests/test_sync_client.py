@@ -568,10 +568,9 @@ def test_an_answer_that_trickles_in_is_cut_off_by_the_overall_deadline(server) -
             time.sleep(0.02)
             yield b" "
 
-    server.route(
-        "GET", "/v1/catalogue",
-        Reply(200, headers={"Content-Type": "application/json"}, stream=trickle, declare_length=False),
-    )  # fmt: skip
+    headers = {"Content-Type": "application/json"}
+    reply = Reply(200, headers=headers, stream=trickle, declare_length=False)
+    server.route("GET", "/v1/catalogue", reply)
     client = ServerClient(
         server.url, token="t" * 20, answer_seconds=1.0, retry=RetryPolicy(attempts=1)
     )

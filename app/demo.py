@@ -46,6 +46,7 @@ def build_demo_bundles(out_dir: Path) -> list[Path]:
                 currency=spec["currency"],
                 estimated_minutes_per_task=spec.get("estimated_minutes_per_task"),
                 tasks=spec["tasks"],
+                media={name: DEMO_DIR / file for name, file in spec.get("media", {}).items()},
             )
         )
     return built

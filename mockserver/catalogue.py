@@ -79,6 +79,8 @@ def publish_demo(state: ServerState, name: str | None, copies: int) -> list[Cata
                     estimated_minutes_per_task=spec.get("estimated_minutes_per_task"),
                     deadline=state.clock.now().replace(microsecond=0) + DEMO_DEADLINE,
                     tasks=spec["tasks"],
+                    # Media files are named relative to resources/demo in the spec.
+                    media={name: DEMO_DIR / file for name, file in spec.get("media", {}).items()},
                 )
                 try:
                     published.append(publish_archive(state, staging))

@@ -37,6 +37,13 @@ def no_system_keyring():  # type: ignore[no-untyped-def]
     keyring.set_keyring(previous)
 
 
+def select_translation_offer(catalogue) -> None:  # type: ignore[no-untyped-def]
+    """Make the first translation bundle of the catalogue view current (the tests type text)."""
+    model = catalogue.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r)["kind"] == "translation")
+    catalogue.table.selectRow(row)
+
+
 def ouvrage(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
@@ -67,7 +74,7 @@ def test_the_command_line_signs_in_claims_syncs_and_sees_the_approval(
     first = ouvrage("sync", "--profile", profile)
     assert first.returncode == 0, first.stderr
     store = Store(profile / "ouvrage.sqlite3")
-    offer = store.catalogue()[0]
+    offer = next(o for o in store.catalogue() if o["kind"] == "translation")
     store.close()
 
     claimed = ouvrage("sync", "--profile", profile, "--claim", offer["bundle_id"])
@@ -119,7 +126,7 @@ def test_gui_claim_download_submit_sync_then_accepted_after_approval(
     assert link.catalogue.model.rowCount() >= 1
     assert "Synced at" in window.network_label.text()
 
-    link.catalogue.table.selectRow(0)
+    select_translation_offer(link.catalogue)
     bundle_id = link.catalogue.selected_bundle()
     qtbot.mouseClick(link.catalogue.claim_button, Qt.MouseButton.LeftButton)
     assert "ready to work on" in link.catalogue.progress_text.text()
@@ -155,7 +162,7 @@ def window_with_a_submitted_task(qtbot, server, tmp_path: Path) -> tuple[MainWin
     window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
     qtbot.addWidget(window)
     window.show()
-    window.link.catalogue.table.selectRow(0)
+    select_translation_offer(window.link.catalogue)
     window.link.claim(window.link.catalogue.selected_bundle())
     key = window.queue_model.task_at(0).id
     payload = ctx.store.task(key)["payload"]

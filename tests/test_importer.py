@@ -162,15 +162,21 @@ def test_the_demo_bundles_import_and_exercise_the_checks(
 ) -> None:
     from app.demo import build_demo_bundles
 
+    kinds = []
     for path in build_demo_bundles(tmp_path / "demo"):
         with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-        assert manifest["kind"] == "translation"
+            kinds.append(json.loads(archive.read("manifest.json"))["kind"])
         import_bundle_file(store, profile, path, REGISTRY, source="demo")
+    assert sorted(kinds) == ["photo_clip", "translation", "translation"]
     sources = " ".join(
-        seg["source"] for row in store.tasks() for seg in store.task(row.id)["payload"]["segments"]
+        seg["source"]
+        for row in store.tasks(kind="translation")
+        for seg in store.task(row.id)["payload"]["segments"]
     )
     for needle in ("{name}", "%s", "%(city)s", "<b>", "1,5", "2.5", "%%"):
         assert needle in sources
-    pairs = {(b["title"].split("(")[-1]) for b in store.bundles()}
+    pairs = {b["title"].split("(")[-1] for b in store.bundles() if b["kind"] == "translation"}
     assert pairs == {"English → French)", "French → English)"}
+    # The photo clipping demo carries its photos, verified and unpacked beside the database.
+    photo = next(b for b in store.bundles() if b["kind"] == "photo_clip")
+    assert (profile.bundle_dir(photo["id"]) / "images" / "astronaut.webp").stat().st_size > 1000

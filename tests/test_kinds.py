@@ -26,6 +26,13 @@ SAMPLE_PAYLOADS: dict[str, dict[str, Any]] = {
         "segments": [{"id": "s1", "source": "Hello {name}"}, {"id": "s2", "source": "Save"}],
         "max_length": 40,
     },
+    # No photo on disk: the editor still opens, says so, and submits an empty result.
+    "photo_clip": {
+        "image": "images/photo.png",
+        "width": 64,
+        "height": 48,
+        "instruction": "the dog",
+    },
 }
 
 

@@ -132,12 +132,16 @@ def test_the_demo_catalogue_offers_several_copies_with_their_archive_sizes(
 ) -> None:
     catalogue = Catalogue.model_validate_json(sign_in(server.url).get("/v1/catalogue").content)
     ids = [entry.bundle_id for entry in catalogue.bundles]
-    assert {"demo-en-fr-app", "demo-en-fr-app-2", "demo-fr-en-shop-4"} <= set(ids)
-    assert len(ids) == len(set(ids)) >= 8
+    assert {"demo-en-fr-app", "demo-en-fr-app-2", "demo-fr-en-shop-4", "demo-photo-clip"} <= set(
+        ids
+    )
+    assert len(ids) == len(set(ids)) >= 12
+    # Every kind this version knows has demo bundles on offer.
+    assert {entry.kind for entry in catalogue.bundles} == {"translation", "photo_clip"}
     for entry in catalogue.bundles:
         archive = server.data_dir / "bundles" / f"{entry.bundle_id}.zip"
         assert entry.size_bytes == archive.stat().st_size
-        assert entry.kind == "translation" and entry.currency == "EUR"
+        assert entry.currency == "EUR"
         assert entry.deadline > catalogue.generated_at
 
 

@@ -1,0 +1,677 @@
+"""The photo clipping editor: polygon, vertex edit, brush/eraser, GrabCut box, magic wand,
+scissors, with unlimited undo.
+
+It receives a payload, the bundle's media folder and a draft; it emits
+``draftChanged`` after every completed edit and ``submitRequested`` when asked to
+submit. It never touches the database or the network. Decoding the photo and the
+assists run off the UI thread through ``run_background`` (tests pass an inline one).
+Editing logic lives in ``tools`` (Qt-free); this module maps mouse and keys onto it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeyEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from taskkinds.base import Problem
+from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
+from taskkinds.photo_clip.geometry import moved_vertex_crosses, simplify_path
+from taskkinds.photo_clip.images import ImageUnreadable, load_rgb
+from taskkinds.photo_clip.masks import stroke_mask, subtract, union
+from taskkinds.photo_clip.model import Box, PhotoClipPayload, PhotoClipResult, Point, Region
+from taskkinds.photo_clip.tools import (
+    History,
+    VertexIndex,
+    VertexRef,
+    add_polygon,
+    cut_polygon,
+    ring_points,
+    with_ring,
+    with_vertex_inserted,
+    with_vertex_removed,
+)
+from widgets.background import RunBackground, thread_pool_runner
+from widgets.imagecanvas import ImageCanvas, OverlayMode, rgb_to_qimage
+
+PICK_PIXELS = 8.0  # how near (in screen pixels) the mouse must be to grab a vertex or edge
+EDGE_PIXELS = 6.0
+
+
+class Tool(StrEnum):
+    POLYGON = "polygon"
+    EDIT = "edit"
+    BRUSH = "brush"
+    ERASER = "eraser"
+    BOX = "box"
+    WAND = "wand"
+    SCISSORS = "scissors"
+
+
+TOOL_KEYS = {
+    Tool.POLYGON: ("Polygon", "P"),
+    Tool.EDIT: ("Edit", "E"),
+    Tool.BRUSH: ("Brush", "B"),
+    Tool.ERASER: ("Eraser", "Shift+B / X"),
+    Tool.BOX: ("Box → GrabCut", "G"),
+    Tool.WAND: ("Magic wand", "W"),
+    Tool.SCISSORS: ("Scissors", "S"),
+}
+
+
+def _open_photo(path: Path) -> tuple[np.ndarray, QImage]:
+    pixels = load_rgb(path)
+    return pixels, rgb_to_qimage(pixels)
+
+
+class PhotoClipEditor(QWidget):
+    """Editor for one photo clipping task."""
+
+    draftChanged = Signal(dict)
+    submitRequested = Signal(dict)
+
+    def __init__(
+        self,
+        payload: PhotoClipPayload,
+        media_dir: Path | None = None,
+        draft: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+        *,
+        run_background: RunBackground | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoClipEditor")
+        self.payload = payload
+        self.history = History(_regions_from(draft))
+        self.image: np.ndarray | None = None
+        self._run = run_background or thread_pool_runner(self)
+        self._read_only = False
+        self.tool = Tool.POLYGON
+        self._points: list[Point] = []  # open polygon or scissors anchors
+        self._cursor: Point | None = None
+        self._freehand: list[Point] | None = None
+        self._subtract_held = False
+        self._drag: tuple[VertexRef, list[Region], bool] | None = None  # ref, base, crosses
+        self._hover: VertexRef | None = None
+        self._drag_ring: np.ndarray | None = None
+        self._index: VertexIndex | None = None
+        self._stroke: list[Point] | None = None
+        self._brush_radius = 12.0
+        self._box_start: Point | None = None
+        self._edits = 0  # bumped on every commit: a late assist for an older state is dropped
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.instruction = QLabel(self.tr("Clip: %1").replace("%1", payload.instruction), self)
+        self.instruction.setObjectName("clipInstruction")
+        self.instruction.setWordWrap(True)
+        self.instruction.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.instruction)
+        self.toolbar = self._build_toolbar()
+        layout.addWidget(self.toolbar)
+        self.canvas = ImageCanvas(self)
+        self.canvas.setAccessibleName(self.tr("Photo to clip"))
+        layout.addWidget(self.canvas, 1)
+        self.message = QLabel(self)
+        self.message.setObjectName("imageProblem")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        layout.addWidget(self.message, 1)
+        self.status = QLabel(self)
+        self.status.setObjectName("clipStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.status)
+        self.problems = QLabel(self)
+        self.problems.setObjectName("clipProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.hide()
+        layout.addWidget(self.problems)
+
+        canvas = self.canvas
+        canvas.pressed.connect(self._pressed)
+        canvas.moved.connect(self._moved)
+        canvas.released.connect(self._released)
+        canvas.doubleClicked.connect(self._double_clicked)
+        canvas.wheelTurned.connect(self._wheel)
+        if payload.hint_box is not None:
+            box = payload.hint_box
+            canvas.set_hint_box((box.x, box.y, box.w, box.h))
+        self._show_regions(self.history.current)
+        self.set_tool(Tool.POLYGON)
+        self._open_image(media_dir)
+
+    # -- the editor contract
+
+    def content(self) -> dict[str, Any]:
+        """The current result, as the kind's result model dumps it."""
+        return PhotoClipResult(regions=list(self.history.current)).model_dump(mode="json")
+
+    def request_submit(self) -> None:
+        self.submitRequested.emit(self.content())
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        lines = [("✖ " if p.blocking else "⚠ ") + p.message for p in problems]
+        self.problems.setText("\n".join(lines))
+        self.problems.setVisible(bool(lines))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._cancel()
+        for action in self.toolbar.actions():
+            if action not in (self.fit_action, self.outline_action, self.cutout_action):
+                action.setEnabled(not read_only)
+
+    def focus_first_empty(self) -> None:
+        self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- building
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar(self)
+        bar.setObjectName("clipTools")
+        group = QActionGroup(self)
+        self.tool_actions: dict[Tool, QAction] = {}
+        for tool, (title, keys) in TOOL_KEYS.items():
+            action = QAction(self.tr(title), self)
+            action.setToolTip(f"{self.tr(title)} ({keys})")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, tool=tool: self.set_tool(tool))
+            group.addAction(action)
+            bar.addAction(action)
+            self.tool_actions[tool] = action
+        self.subtract_action = self._toggle(bar, "Subtract", "Cut from the regions (or hold Alt)")
+        bar.addSeparator()
+        self.undo_action = bar.addAction(self.tr("Undo"), self.undo)
+        self.undo_action.setToolTip(self.tr("Undo (Ctrl+Z)"))
+        self.redo_action = bar.addAction(self.tr("Redo"), self.redo)
+        self.redo_action.setToolTip(self.tr("Redo (Ctrl+Shift+Z, Ctrl+Y)"))
+        bar.addSeparator()
+        self.fit_action = bar.addAction(self.tr("Fit"), lambda: self.canvas.fit())
+        self.fit_action.setToolTip(
+            self.tr("Show the whole photo (0); zoom with Ctrl+wheel, + and -")
+        )
+        self.outline_action = self._toggle(bar, "Outline", "Outline only (O)")
+        self.outline_action.toggled.connect(self._overlay_changed)
+        self.cutout_action = self._toggle(bar, "Cut-out", "Preview the cut-out (C)")
+        self.cutout_action.toggled.connect(self._overlay_changed)
+        self.opacity = QSlider(Qt.Orientation.Horizontal, bar)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(40)
+        self.opacity.setMaximumWidth(90)
+        self.opacity.setToolTip(self.tr("Overlay opacity"))
+        self.opacity.setAccessibleName(self.tr("Overlay opacity"))
+        self.opacity.valueChanged.connect(lambda v: self.canvas.set_overlay_opacity(v / 100))
+        bar.addWidget(self.opacity)
+        self.brush_size = QSpinBox(bar)
+        self.brush_size.setRange(1, 500)
+        self.brush_size.setSuffix(" px")
+        self.brush_size.setToolTip(self.tr("Brush radius (wheel over the photo)"))
+        self.brush_size.setAccessibleName(self.tr("Brush radius"))
+        self.brush_size.setValue(12)
+        self.brush_size.valueChanged.connect(self._brush_size_changed)
+        bar.addWidget(self.brush_size)
+        self.tolerance = QSlider(Qt.Orientation.Horizontal, bar)
+        self.tolerance.setRange(0, 120)
+        self.tolerance.setValue(32)
+        self.tolerance.setMaximumWidth(90)
+        self.tolerance.setToolTip(self.tr("Magic wand tolerance"))
+        self.tolerance.setAccessibleName(self.tr("Magic wand tolerance"))
+        bar.addWidget(self.tolerance)
+        return bar
+
+    def _toggle(self, bar: QToolBar, title: str, tip: str) -> QAction:
+        action = bar.addAction(self.tr(title))
+        action.setCheckable(True)
+        action.setToolTip(self.tr(tip))
+        return action
+
+    def _open_image(self, media_dir: Path | None) -> None:
+        if media_dir is None:
+            self._show_message(self.tr("The photo of this task is not available."))
+            return
+        folder = Path(media_dir).resolve()
+        path = (folder / self.payload.image).resolve()
+        if not path.is_relative_to(folder):
+            self._show_message(self.tr("The photo's path leaves the bundle: the task is damaged."))
+            return
+        self.status.setText(self.tr("Opening the photo…"))
+        self._run(lambda: _open_photo(path), self._image_opened)
+
+    def _image_opened(self, outcome: Any) -> None:
+        if isinstance(outcome, ImageUnreadable):
+            self._show_message(str(outcome))
+            return
+        if isinstance(outcome, Exception):
+            self._show_message(
+                self.tr("The photo cannot be opened: %1").replace("%1", str(outcome))
+            )
+            return
+        self.image, qimage = outcome
+        self.canvas.set_image(qimage)
+        self.status.clear()
+        self._update_hint()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self.canvas.hide()
+        self.status.clear()
+
+    # -- state and history
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        return self.history.current
+
+    def _size(self) -> tuple[int, int]:
+        return self.payload.width, self.payload.height
+
+    def _show_regions(self, regions: Sequence[Region]) -> None:
+        self.canvas.set_regions([(r.outer, r.holes) for r in regions])
+        self._index = None
+
+    def _vertex_index(self) -> VertexIndex:
+        if self._index is None:
+            self._index = VertexIndex(self.history.current)
+        return self._index
+
+    def _commit(self, regions: Sequence[Region]) -> None:
+        self.history.push(regions)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._edits += 1
+        self._hover = None
+        self.canvas.set_highlight(None)
+        self._show_regions(self.history.current)
+        self.undo_action.setEnabled(self.history.can_undo() and not self._read_only)
+        self.redo_action.setEnabled(self.history.can_redo() and not self._read_only)
+        self.draftChanged.emit(self.content())
+
+    def undo(self) -> None:
+        if self._read_only:
+            return
+        self._cancel()
+        if self.history.undo():
+            self._changed()
+
+    def redo(self) -> None:
+        if self._read_only:
+            return
+        self._cancel()
+        if self.history.redo():
+            self._changed()
+
+    # -- tools
+
+    def set_tool(self, tool: Tool) -> None:
+        self._cancel()
+        self.tool = tool
+        self.tool_actions[tool].setChecked(True)
+        brush = tool in (Tool.BRUSH, Tool.ERASER)
+        self.canvas.set_wheel_captured(brush)
+        self.canvas.set_brush_cursor(self._brush_radius if brush else None)
+        self.canvas.set_show_vertices(tool is Tool.EDIT)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        hints = {
+            Tool.POLYGON: "Click to add points, Shift-drag to draw freehand; Enter or a click on "
+            "the first point closes, Backspace removes a point, Esc cancels. Alt subtracts.",
+            Tool.EDIT: "Drag a vertex to move it, click an edge to add one, Delete removes the "
+            "vertex under the mouse.",
+            Tool.BRUSH: "Paint to add; the wheel changes the size.",
+            Tool.ERASER: "Paint to erase; the wheel changes the size.",
+            Tool.BOX: "Drag a box around the object to get a proposal.",
+            Tool.WAND: "Click the object to select similar colours; Alt subtracts.",
+            Tool.SCISSORS: "Click points along the edge; Enter closes and snaps to the edges.",
+        }
+        if self.image is not None:
+            self.status.setText(self.tr(hints[self.tool]))
+
+    def _cancel(self) -> None:
+        """Drop whatever is half-drawn (Esc)."""
+        self._points, self._freehand, self._stroke, self._box_start = [], None, None, None
+        self._subtract_held = False
+        if self._drag is not None:
+            self._drag = None
+            self._show_regions(self.history.current)
+        self.canvas.set_preview_path(None)
+        self.canvas.set_stroke_preview(None, 0, False)
+        self.canvas.set_highlight(None)
+
+    def _subtracting(self, modifiers: Any) -> bool:
+        alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        return self.subtract_action.isChecked() or alt
+
+    def _pick(self, pixels: float) -> float:
+        return pixels / self.canvas.scale()
+
+    def _editable(self) -> bool:
+        return self.image is not None and not self._read_only
+
+    def _pressed(self, pos: QPointF, button: Any, modifiers: Any) -> None:
+        if not self._editable() or button != Qt.MouseButton.LeftButton:
+            return
+        p = (pos.x(), pos.y())
+        if self.tool in (Tool.POLYGON, Tool.SCISSORS):
+            self._subtract_held |= self._subtracting(modifiers)
+            shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            if self.tool is Tool.POLYGON and not self._points and shift:
+                self._freehand = [p]
+                return
+            if len(self._points) >= 3 and math.dist(p, self._points[0]) <= self._pick(PICK_PIXELS):
+                self.close_polygon()
+                return
+            self._points.append(p)
+            self._preview_open()
+        elif self.tool is Tool.EDIT:
+            self._start_drag(p)
+        elif self.tool in (Tool.BRUSH, Tool.ERASER):
+            self._stroke = [p]
+            self.canvas.set_stroke_preview(self._stroke, self._brush_radius, self._erasing())
+        elif self.tool is Tool.BOX:
+            self._box_start = p
+        elif self.tool is Tool.WAND:
+            self._run_wand(p, self._subtracting(modifiers))
+
+    def _moved(self, pos: QPointF, buttons: Any, modifiers: Any) -> None:
+        p = (pos.x(), pos.y())
+        self._cursor = p
+        if not self._editable():
+            return
+        if self._freehand is not None:
+            if math.dist(p, self._freehand[-1]) >= self._pick(1.0):
+                self._freehand.append(p)
+                self.canvas.set_preview_path(self._freehand)
+        elif self._points:
+            self._preview_open()
+        elif self.tool is Tool.EDIT:
+            self._drag_or_hover(p)
+        elif self._stroke is not None:
+            if math.dist(p, self._stroke[-1]) >= self._pick(1.0):
+                self._stroke.append(p)
+                self.canvas.set_stroke_preview(self._stroke, self._brush_radius, self._erasing())
+        elif self._box_start is not None:
+            (x0, y0), (x1, y1) = self._box_start, p
+            self.canvas.set_preview_path([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], closed=True)
+
+    def _released(self, pos: QPointF, button: Any, modifiers: Any) -> None:
+        if not self._editable() or button != Qt.MouseButton.LeftButton:
+            return
+        p = (pos.x(), pos.y())
+        if self._freehand is not None:
+            points = simplify_path([*self._freehand, p], max(0.5, self._pick(1.5)))
+            self._freehand = None
+            self._points = points
+            if len(points) >= 3:
+                self.close_polygon()
+            else:
+                self._cancel()
+        elif self._drag is not None:
+            self._finish_drag(p)
+        elif self._stroke is not None:
+            self._finish_stroke(p)
+        elif self._box_start is not None:
+            start, self._box_start = self._box_start, None
+            self.canvas.set_preview_path(None)
+            self._run_grabcut(start, p)
+
+    def _double_clicked(self, pos: QPointF, button: Any, modifiers: Any) -> None:
+        # The double click's second press added a point on top of the first: drop it, close.
+        if self.tool not in (Tool.POLYGON, Tool.SCISSORS) or len(self._points) < 2:
+            return
+        if math.dist(self._points[-1], self._points[-2]) <= self._pick(PICK_PIXELS):
+            self._points.pop()
+        if len(self._points) >= 3:
+            self.close_polygon()
+
+    def _preview_open(self) -> None:
+        tail = [self._cursor] if self._cursor is not None else []
+        self.canvas.set_preview_path([*self._points, *tail])
+
+    # polygon and scissors
+
+    def close_polygon(self) -> None:
+        """Close the open polygon (Enter): add it, or cut it out when subtracting."""
+        points, subtracting = self._points, self._subtract_held or self.subtract_action.isChecked()
+        self._cancel()
+        if len(points) < 3:
+            return
+        if self.tool is Tool.SCISSORS:
+            image = self.image
+            assert image is not None
+            self.status.setText(self.tr("Snapping to the edges…"))
+            edits = self._edits
+
+            def done(outcome: Any) -> None:
+                if self._assist_failed(outcome, edits):
+                    return
+                self._place_polygon(outcome[:-1] if len(outcome) > 3 else points, subtracting)
+
+            self._run(lambda: scissors_path(image, [*points, points[0]]), done)
+            return
+        self._place_polygon(points, subtracting)
+
+    def _place_polygon(self, points: Sequence[Point], subtracting: bool) -> None:
+        width, height = self._size()
+        edit = cut_polygon if subtracting else add_polygon
+        self._commit(edit(self.history.current, points, width, height))
+        self._update_hint()
+
+    def remove_last_point(self) -> None:
+        if self._points:
+            self._points.pop()
+            if self._points:
+                self._preview_open()
+            else:
+                self._cancel()
+
+    # vertex edit
+
+    def _start_drag(self, p: Point) -> None:
+        index = self._vertex_index()
+        ref = index.nearest_vertex(p, self._pick(PICK_PIXELS))
+        base = list(self.history.current)
+        inserted = False
+        if ref is None:
+            hit = index.nearest_edge(p, self._pick(EDGE_PIXELS))
+            if hit is None:
+                return
+            base = with_vertex_inserted(base, hit)
+            ref, inserted = VertexRef(hit.region, hit.ring, hit.index), True
+        self._drag, self._drag_ring = (ref, base, False), None
+        if inserted:
+            self._show_regions(base)
+            self._show_drag(base, ref, p)
+
+    def _show_drag(self, base: list[Region], ref: VertexRef, p: Point) -> None:
+        if self._drag_ring is None:  # converted once per drag, not once per move
+            self._drag_ring = np.asarray(ring_points(base, ref.region, ref.ring), dtype=float)
+        crosses = moved_vertex_crosses(self._drag_ring, ref.index, p)
+        flat_ring = sum(1 + len(r.holes) for r in base[: ref.region]) + ref.ring
+        self.canvas.move_vertex(flat_ring, ref.index, p)
+        self.canvas.set_highlight(p, bad=crosses)
+        self._drag = (ref, base, crosses)
+
+    def _drag_or_hover(self, p: Point) -> None:
+        if self._drag is not None:
+            ref, base, _ = self._drag
+            self._show_drag(base, ref, p)
+            return
+        ref = self._vertex_index().nearest_vertex(p, self._pick(PICK_PIXELS))
+        if ref != self._hover:
+            self._hover = ref
+            point = (
+                None if ref is None else ring_points(self.regions, ref.region, ref.ring)[ref.index]
+            )
+            self.canvas.set_highlight(point)
+
+    def _finish_drag(self, p: Point) -> None:
+        assert self._drag is not None
+        ref, base, _ = self._drag
+        ring = ring_points(base, ref.region, ref.ring)
+        self._drag = None
+        if moved_vertex_crosses(ring, ref.index, p):
+            self._show_regions(self.history.current)
+            self.canvas.set_highlight(None)
+            self.status.setText(self.tr("That move would make the outline cross itself: undone."))
+            return
+        ring[ref.index] = p
+        self._commit(with_ring(base, ref.region, ref.ring, ring))
+
+    def delete_hovered_vertex(self) -> None:
+        if self._hover is not None and self._drag is None:
+            ref, self._hover = self._hover, None
+            self._commit(with_vertex_removed(self.history.current, ref))
+
+    # brush and eraser
+
+    def _erasing(self) -> bool:
+        return self.tool is Tool.ERASER
+
+    def _finish_stroke(self, p: Point) -> None:
+        assert self._stroke is not None
+        points, self._stroke = [*self._stroke, p], None
+        self.canvas.set_stroke_preview(None, 0, False)
+        width, height = self._size()
+        mask = stroke_mask(points, self._brush_radius, width, height)
+        edit = subtract if self._erasing() else union
+        regions = edit(self.history.current, mask, width, height)
+        if list(regions) != list(self.history.current):
+            self._commit(regions)
+
+    def _wheel(self, steps: float, modifiers: Any) -> None:
+        self.brush_size.setValue(round(self._brush_radius * 1.15**steps + (1 if steps > 0 else -1)))
+
+    def _brush_size_changed(self, value: int) -> None:
+        self._brush_radius = float(value)
+        if self.tool in (Tool.BRUSH, Tool.ERASER):
+            self.canvas.set_brush_cursor(self._brush_radius)
+
+    # assists
+
+    def _assist_failed(self, outcome: Any, edits: int) -> bool:
+        """Report a failed assist; also True when the regions changed meanwhile."""
+        if isinstance(outcome, Exception):
+            self.status.setText(str(outcome))
+            return True
+        if edits != self._edits:
+            self.status.setText(self.tr("The proposal came after another edit and was dropped."))
+            return True
+        self._update_hint()
+        return False
+
+    def _run_grabcut(self, start: Point, end: Point) -> None:
+        width, height = self._size()
+        x0, x1 = sorted((min(max(start[0], 0), width), min(max(end[0], 0), width)))
+        y0, y1 = sorted((min(max(start[1], 0), height), min(max(end[1], 0), height)))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            self.status.setText(self.tr("Drag a larger box around the object."))
+            return
+        image, box, edits = self.image, Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0), self._edits
+        assert image is not None
+        self.status.setText(self.tr("Finding the object…"))
+
+        def done(outcome: Any) -> None:
+            if self._assist_failed(outcome, edits):
+                return
+            if not outcome:
+                self.status.setText(self.tr("Nothing found in the box: try a tighter box."))
+                return
+            self._commit(union(self.history.current, outcome, width, height))
+
+        self._run(lambda: grabcut_proposal(image, box), done)
+
+    def _run_wand(self, p: Point, subtracting: bool) -> None:
+        image, tolerance, edits = self.image, self.tolerance.value(), self._edits
+        assert image is not None
+        width, height = self._size()
+        self.status.setText(self.tr("Selecting similar colours…"))
+
+        def done(outcome: Any) -> None:
+            if self._assist_failed(outcome, edits) or not outcome:
+                return
+            edit = subtract if subtracting else union
+            self._commit(edit(self.history.current, outcome, width, height))
+
+        self._run(lambda: magic_wand(image, p, tolerance), done)
+
+    # -- view and keys
+
+    def _overlay_changed(self) -> None:
+        if self.cutout_action.isChecked():
+            mode = OverlayMode.CUTOUT
+        elif self.outline_action.isChecked():
+            mode = OverlayMode.OUTLINE
+        else:
+            mode = OverlayMode.FILLED
+        self.canvas.set_overlay_mode(mode)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        K = Qt.Key  # noqa: N806
+        if ctrl and key == K.Key_Z:
+            self.redo() if shift else self.undo()
+        elif ctrl and key == K.Key_Y:
+            self.redo()
+        elif ctrl:
+            super().keyPressEvent(event)
+        elif key in (K.Key_Return, K.Key_Enter):
+            self.close_polygon()
+        elif key == K.Key_Escape:
+            self._cancel()
+        elif key == K.Key_Backspace:
+            self.remove_last_point()
+        elif key == K.Key_Delete:
+            self.delete_hovered_vertex()
+        elif key == K.Key_O:
+            self.outline_action.toggle()
+        elif key == K.Key_C:
+            self.cutout_action.toggle()
+        elif key == K.Key_B and shift or key == K.Key_X:
+            self.set_tool(Tool.ERASER)
+        elif key in _TOOL_BY_KEY and not self._read_only:
+            self.set_tool(_TOOL_BY_KEY[key])
+        else:
+            super().keyPressEvent(event)
+
+
+_TOOL_BY_KEY = {
+    Qt.Key.Key_P: Tool.POLYGON,
+    Qt.Key.Key_E: Tool.EDIT,
+    Qt.Key.Key_B: Tool.BRUSH,
+    Qt.Key.Key_G: Tool.BOX,
+    Qt.Key.Key_W: Tool.WAND,
+    Qt.Key.Key_S: Tool.SCISSORS,
+}
+
+
+def _regions_from(draft: dict[str, Any] | None) -> list[Region]:
+    if not draft:
+        return []
+    try:
+        return list(PhotoClipResult.model_validate(draft).regions)
+    except ValueError:
+        # A draft from an older or damaged build: start empty rather than fail to open.
+        return []

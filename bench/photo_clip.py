@@ -1,0 +1,157 @@
+"""Photo clipping, side by side in one run: open a 24 MP photo, export its mask, assists on 12 MP.
+
+- open: the editor shown with a 24-megapixel JPEG painted, against Pillow's own decode of
+  the same file (goal ≤ 1.5×);
+- mask export of a 24-megapixel task (``mask_png``), against Pillow encoding a PNG of the
+  same size;
+- each assist on a 12-megapixel photo (goal ≤ 1 s per interaction), against Pillow's decode;
+- the vertex drag figure comes from ``python -m bench.photo_clip_drag`` (p99 goal ≤ 16 ms).
+
+    QT_QPA_PLATFORM=offscreen python -m bench.photo_clip [--runs 3] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def photo_like(width: int, height: int, seed: int = 1) -> np.ndarray:
+    """A smooth, photo-like RGB image with an object in the middle."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 255, size=(height // 64 + 2, width // 64 + 2, 3), dtype=np.uint8)
+    image = np.asarray(Image.fromarray(small).resize((width, height), Image.Resampling.BICUBIC))
+    noise = rng.integers(-12, 12, size=(height, width, 1), dtype=np.int16)
+    image = np.clip(image.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    yy, xx = np.ogrid[:height, :width]
+    inside = ((xx - width / 2) / (width / 4)) ** 2 + ((yy - height / 2) / (height / 4)) ** 2 < 1
+    image[inside] = (image[inside] // 3 + np.array([160, 40, 30], dtype=np.uint8)).clip(0, 255)
+    return image
+
+
+def median_time(action: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def open_in_editor(app: Any, media_dir: Path, name: str, width: int, height: int) -> None:
+    """Build the editor on ``media_dir/name`` and return once its canvas has painted the photo."""
+    from taskkinds.photo_clip.editor import PhotoClipEditor
+    from taskkinds.photo_clip.model import PhotoClipPayload
+
+    payload = PhotoClipPayload(image=name, width=width, height=height, instruction="the object")
+    editor = PhotoClipEditor(payload, media_dir, None)
+    editor.resize(1200, 800)
+    editor.show()
+    deadline = time.monotonic() + 120
+    while not editor.canvas.has_image():
+        app.processEvents()
+        time.sleep(0.001)
+        if time.monotonic() > deadline:
+            raise RuntimeError("the editor never showed the photo")
+    editor.canvas.grab()  # the first paint with the photo in it
+    editor.close()
+    editor.deleteLater()
+    app.processEvents()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    from app.gui import make_application
+    from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
+    from taskkinds.photo_clip.export import mask_png
+    from taskkinds.photo_clip.images import load_rgb
+    from taskkinds.photo_clip.model import Box, PhotoClipPayload, PhotoClipResult, Region
+
+    app = make_application()
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="ouvrage-bench-clip-") as tmp:
+        folder = Path(tmp)
+        big_w, big_h = 6000, 4000  # 24 MP
+        Image.fromarray(photo_like(big_w, big_h)).save(folder / "big.jpg", quality=90)
+        mid_w, mid_h = 4240, 2832  # 12 MP
+        Image.fromarray(photo_like(mid_w, mid_h, seed=2)).save(folder / "mid.jpg", quality=90)
+
+        def pillow_decode(name: str) -> None:
+            with Image.open(folder / name) as image:
+                image.load()
+
+        figures["pillow_decode_24mp_s"] = median_time(lambda: pillow_decode("big.jpg"), args.runs)
+        figures["editor_first_paint_24mp_s"] = median_time(
+            lambda: open_in_editor(app, folder, "big.jpg", big_w, big_h), args.runs
+        )
+        figures["open_ratio"] = (
+            figures["editor_first_paint_24mp_s"] / figures["pillow_decode_24mp_s"]
+        )
+
+        ring = [(big_w * 0.25, big_h * 0.25), (big_w * 0.75, big_h * 0.25),
+                (big_w * 0.75, big_h * 0.75), (big_w * 0.25, big_h * 0.75)]  # fmt: skip
+        payload = PhotoClipPayload(image="big.jpg", width=big_w, height=big_h, instruction="x")
+        result = PhotoClipResult(regions=[Region(outer=ring)])
+        figures["mask_export_24mp_s"] = median_time(lambda: mask_png(result, payload), args.runs)
+        blank = Image.new("L", (big_w, big_h))
+        figures["pillow_png_24mp_s"] = median_time(
+            lambda: blank.save(io.BytesIO(), format="PNG"), args.runs
+        )
+
+        figures["pillow_decode_12mp_s"] = median_time(lambda: pillow_decode("mid.jpg"), args.runs)
+        photo = load_rgb(folder / "mid.jpg")
+        box = Box(x=mid_w * 0.2, y=mid_h * 0.2, w=mid_w * 0.6, h=mid_h * 0.6)
+        centre = (mid_w / 2, mid_h / 2)
+        anchors = [(mid_w * 0.25, mid_h / 2), (mid_w / 2, mid_h * 0.25), (mid_w * 0.75, mid_h / 2)]
+        figures["grabcut_12mp_s"] = median_time(lambda: grabcut_proposal(photo, box), args.runs)
+        figures["magic_wand_12mp_s"] = median_time(lambda: magic_wand(photo, centre, 30), args.runs)
+        figures["scissors_12mp_s"] = median_time(lambda: scissors_path(photo, anchors), args.runs)
+
+    result_json = {
+        "benchmark": "photo_clip",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        **figures,
+        "goals": {"open_ratio": 1.5, "assist_s": 1.0},
+    }
+    if args.json:
+        print(json.dumps(result_json, indent=2))
+        return
+    f = figures
+    print(f"machine: {result_json['machine']}; medians of {args.runs} runs")
+    print(f"  open 24 MP photo to first paint  {f['editor_first_paint_24mp_s'] * 1000:7.0f} ms   "
+          f"Pillow decode {f['pillow_decode_24mp_s'] * 1000:5.0f} ms   "
+          f"ratio {f['open_ratio']:.2f}x (goal <= 1.5x)")  # fmt: skip
+    print(f"  mask export 24 MP                {f['mask_export_24mp_s'] * 1000:7.0f} ms   "
+          f"Pillow PNG encode {f['pillow_png_24mp_s'] * 1000:5.0f} ms")  # fmt: skip
+    for name in ("grabcut", "magic_wand", "scissors"):
+        seconds = f[f"{name}_12mp_s"]
+        ratio = seconds / f["pillow_decode_12mp_s"]
+        print(f"  {name:<16} on 12 MP          {seconds * 1000:7.0f} ms   "
+              f"{ratio:.1f}x Pillow's decode (goal <= 1 s)")  # fmt: skip
+    print(json.dumps(result_json))
+
+
+if __name__ == "__main__":
+    main()

@@ -346,3 +346,33 @@ def test_the_photo_and_assists_load_off_the_ui_thread_by_default(
     with qtbot.waitSignal(editor.draftChanged, timeout=20_000):
         drag(qtbot, editor, [(box.x - 12, box.y - 12), (box.right + 12, box.bottom + 12)])
     assert len(editor.regions) >= 1
+
+
+def test_a_large_jpeg_paints_a_reduced_preview_first_then_the_full_photo(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    from PIL import Image
+
+    from taskkinds.photo_clip.model import PhotoClipPayload
+
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 255, size=(2000, 3000, 3), dtype=np.uint8)
+    (tmp_path / "images").mkdir()
+    Image.fromarray(pixels).save(tmp_path / "images" / "big.jpg", quality=85)
+    payload = PhotoClipPayload(image="images/big.jpg", width=3000, height=2000, instruction="x")
+    jobs: list = []  # run each background job only when the test says so
+    editor = PhotoClipEditor(
+        payload, tmp_path, None, run_background=lambda fn, done: jobs.append((fn, done))
+    )
+    qtbot.addWidget(editor)
+    editor.show()
+
+    fn, done = jobs.pop(0)
+    done(fn())  # the reduced decode
+    assert editor.canvas.shows_photo() and not editor.canvas.has_image()
+    assert editor.canvas.image_size() == (3000, 2000)  # tools already work in photo pixels
+    fn, done = jobs.pop(0)
+    done(fn())  # the full decode, started only after the preview
+    assert editor.canvas.has_image() and editor.canvas.image_size() == (3000, 2000)
+    assert jobs == []

@@ -136,14 +136,39 @@ class ImageCanvas(QWidget):
 
     # -- image
 
+    def set_preview(self, image: QImage, full_size: tuple[int, int]) -> None:
+        """Show a reduced ``image`` of a photo of ``full_size`` until ``set_image`` brings it.
+
+        Image coordinates stay those of the full photo, so tools work at once.
+        """
+        if self._full is not None:
+            return  # the full image came first
+        self._preview = image
+        self._preview_ratio = image.width() / full_size[0]
+        self._image_size = full_size
+        self.fit()
+
     def set_image(self, image: QImage | np.ndarray) -> None:
         """Show ``image`` (a QImage, or an ``(h, w, 3)`` uint8 RGB array), fitted."""
         full = image if isinstance(image, QImage) else rgb_to_qimage(image)
         if full.format() not in (QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32):
             full = full.convertToFormat(QImage.Format.Format_RGB32)
+        had_preview = self._preview is not None and self._image_size == (
+            full.width(),
+            full.height(),
+        )
         self._full = full
         self._image_size = (full.width(), full.height())
         longest = max(self._image_size)
+        if (
+            had_preview
+            and self._preview is not None
+            and max(self._preview.width(), self._preview.height()) >= PREVIEW_SIDE // 2
+        ):
+            # Keep the early preview (and the contributor's view): scaling 24 MP again
+            # would block the UI thread for no visible gain.
+            self._view_changed()
+            return
         if longest > PREVIEW_SIDE:
             self._preview = full.scaled(
                 round(full.width() * PREVIEW_SIDE / longest),
@@ -161,7 +186,12 @@ class ImageCanvas(QWidget):
         return self._image_size
 
     def has_image(self) -> bool:
+        """The full-resolution image is there."""
         return self._full is not None
+
+    def shows_photo(self) -> bool:
+        """Something of the photo is on screen: the early preview or the full image."""
+        return self._full is not None or self._preview is not None
 
     # -- view: mapping, zoom and pan
 
@@ -354,7 +384,7 @@ class ImageCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()).darker(120))
-        if self._full is None:
+        if self._full is None and self._preview is None:
             painter.end()
             return
         view = self.view_transform()
@@ -384,10 +414,10 @@ class ImageCanvas(QWidget):
 
     def _draw_image(self, painter: QPainter, source: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth_pixels())
-        if self.uses_full_resolution() or self._preview is None:
-            assert self._full is not None
+        if self._full is not None and (self.uses_full_resolution() or self._preview is None):
             painter.drawImage(source, self._full, source)
         else:
+            assert self._preview is not None
             r = self._preview_ratio
             scaled = QRectF(source.x() * r, source.y() * r, source.width() * r, source.height() * r)
             painter.drawImage(source, self._preview, scaled)

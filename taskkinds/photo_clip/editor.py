@@ -73,6 +73,24 @@ TOOL_KEYS = {
 }
 
 
+def _open_preview(path: Path, side: int = 1024) -> QImage | None:
+    """A fast reduced decode of a large JPEG (Pillow's DCT scaling) to paint first, or None."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            width, height = image.size
+            if max(width, height) <= side or width * height > 64_000_000 or image.format != "JPEG":
+                return None
+            image.draft(
+                "RGB", (width * side // max(width, height), height * side // max(width, height))
+            )
+            pixels = np.asarray(image.convert("RGB"))
+    except Exception:  # noqa: BLE001 - the full decode that follows says what is wrong
+        return None
+    return rgb_to_qimage(np.ascontiguousarray(pixels))
+
+
 def _open_photo(path: Path) -> tuple[np.ndarray, QImage]:
     pixels = load_rgb(path)
     return pixels, rgb_to_qimage(pixels)
@@ -253,6 +271,16 @@ class PhotoClipEditor(QWidget):
             self._show_message(self.tr("The photo's path leaves the bundle: the task is damaged."))
             return
         self.status.setText(self.tr("Opening the photo…"))
+        size = (self.payload.width, self.payload.height)
+        # A reduced decode paints first; the full decode starts after it, not beside it,
+        # so the two do not share the CPU while the contributor waits for a picture.
+        self._run(
+            lambda: _open_preview(path), lambda preview: self._preview_opened(preview, size, path)
+        )
+
+    def _preview_opened(self, preview: Any, size: tuple[int, int], path: Path) -> None:
+        if isinstance(preview, QImage) and not self.canvas.has_image():
+            self.canvas.set_preview(preview, size)
         self._run(lambda: _open_photo(path), self._image_opened)
 
     def _image_opened(self, outcome: Any) -> None:

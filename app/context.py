@@ -24,19 +24,16 @@ class AppContext:
     db: Executor  # one worker: it owns the write connection
     net: Executor  # a few workers for network work (sync arrives with the server)
     demo: bool = False
-    reset_demo: bool = False  # load() first rebuilds the demo profile
     store: Store | None = None
     registry: Registry | None = None
 
     @classmethod
-    def create(
-        cls, profile: Profile, *, inline: bool = False, demo: bool = False, reset_demo: bool = False
-    ) -> AppContext:
+    def create(cls, profile: Profile, *, inline: bool = False, demo: bool = False) -> AppContext:
         """Executors only; call ``load()`` (on the database worker) before using the store."""
         if inline:
-            return cls(profile, InlineExecutor(), InlineExecutor(), demo, reset_demo)
+            return cls(profile, InlineExecutor(), InlineExecutor(), demo)
         db, net = ThreadExecutor("ouvrage-db", 1), ThreadExecutor("ouvrage-net", 3)
-        return cls(profile, db, net, demo, reset_demo)
+        return cls(profile, db, net, demo)
 
     @classmethod
     def open(cls, profile: Profile, *, inline: bool = False, demo: bool = False) -> AppContext:
@@ -54,17 +51,10 @@ class AppContext:
         return self.load_store().load_kinds()
 
     def load_store(self) -> AppContext:
-        """Open the store (rebuilding the demo first if asked): enough to list the queue."""
+        """Open the store: enough to list the queue."""
         if self.store is None:
             from app.store import Store
 
-            if self.reset_demo:
-                from app.demo import reset_demo_profile
-
-                # "server" holds the embedded demo server's data, started before the window.
-                registry = self.load_kinds().registry
-                assert registry is not None
-                reset_demo_profile(self.profile.root, registry, keep=("server", "window.ini"))
             self.profile.ensure()
             self.store = Store(self.profile.db_path)
         return self

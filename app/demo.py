@@ -1,21 +1,16 @@
-"""The built-in demo: a fresh profile preloaded with bundles built from ``resources/demo``.
+"""The built-in demo bundles, built from the specs in ``resources/demo``.
 
-The demo bundles go through the same verifying importer as any other file.
+``ouvrage --demo`` gets them the way real ones come: its embedded mock server
+publishes them and the demo contributor claims them.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from app.importer import import_bundle_file
-from app.profile import Profile
-from app.store import Store
 from sync.bundle import build_bundle
-from taskkinds import Registry
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
@@ -50,25 +45,3 @@ def build_demo_bundles(out_dir: Path) -> list[Path]:
             )
         )
     return built
-
-
-def reset_demo_profile(root: Path, registry: Registry, *, keep: tuple[str, ...] = ()) -> Profile:
-    """Wipe ``root`` (but the entries named in ``keep``) and fill it with the demo bundles."""
-    if root.exists():
-        for child in root.iterdir():
-            if child.name in keep:
-                continue
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    profile = Profile(root).ensure()
-    store = Store(profile.db_path)
-    try:
-        with tempfile.TemporaryDirectory(prefix="demo-", dir=profile.root) as tmp:
-            for bundle in build_demo_bundles(Path(tmp)):
-                import_bundle_file(store, profile, bundle, registry, source="demo")
-        store.set_setting("profile.demo", True)
-    finally:
-        store.close()
-    return profile

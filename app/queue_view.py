@@ -44,18 +44,18 @@ STATE_COLOURS = {
 }
 
 
-def state_label(state: str) -> str:
-    from PySide6.QtCore import QCoreApplication
+_STATE_LABELS: dict[str, str] = {}
 
-    labels = {
-        "new": QCoreApplication.translate("state", "New"),
-        "draft": QCoreApplication.translate("state", "Draft"),
-        "queued": QCoreApplication.translate("state", "Queued"),
-        "sent": QCoreApplication.translate("state", "Sent"),
-        "accepted": QCoreApplication.translate("state", "Accepted"),
-        "rejected": QCoreApplication.translate("state", "Rejected"),
-    }
-    return labels.get(state, state)
+
+def state_label(state: str) -> str:
+    """The state as the contributor reads it; translated once, as every cell asks for it."""
+    if not _STATE_LABELS:
+        for name, text in (
+            ("new", "New"), ("draft", "Draft"), ("queued", "Queued"),
+            ("sent", "Sent"), ("accepted", "Accepted"), ("rejected", "Rejected"),
+        ):  # fmt: skip
+            _STATE_LABELS[name] = QCoreApplication.translate("state", text)
+    return _STATE_LABELS.get(state, state)
 
 
 def _tr(text: str) -> str:

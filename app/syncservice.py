@@ -195,7 +195,9 @@ class SyncService(QObject):
             self._set(SyncState("sign_in", str(exc)))
             self.signInRequired.emit()
             return
-        if not isinstance(exc, Exception) or type(exc).__module__.split(".")[0] not in ("sync",):
+        from sync.errors import SyncError
+
+        if not isinstance(exc, SyncError):  # not a network or server problem: a bug to log
             log.error("sync pass failed", exc_info=exc)
         self._retry_later(str(exc))
 

@@ -33,6 +33,10 @@ from app.store.syncing import SyncRecords, _json
 # ---------------------------------------------------------------- the store
 
 
+_OUTBOX_ROW_SQL = (
+    "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
+    "t.summary, o.reason, o.message FROM outbox o JOIN tasks t ON t.id = o.task_id"
+)
 _TASK_ROW_SQL = (
     "SELECT t.id, t.bundle_id, t.task_id, t.kind, t.position, t.state, t.reward, "
     "b.currency, t.summary, t.updated_at FROM tasks t JOIN bundles b ON b.id = t.bundle_id"
@@ -240,18 +244,12 @@ class Store(SyncRecords):
     def latest_outbox_row(self, key: str) -> OutboxRow | None:
         """The most recent outbox entry of a task, if it was ever submitted."""
         row = self.conn.execute(
-            "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
-            "t.summary, o.reason, o.message FROM outbox o JOIN tasks t ON t.id = o.task_id "
-            "WHERE o.task_id = ? ORDER BY o.rowid DESC LIMIT 1",
-            [key],
+            _OUTBOX_ROW_SQL + " WHERE o.task_id = ? ORDER BY o.rowid DESC LIMIT 1", [key]
         ).fetchone()
         return OutboxRow(*row) if row else None
 
     def outbox(self, states: Iterable[str] | None = None) -> list[OutboxRow]:
-        sql = (
-            "SELECT o.uuid, o.task_id, o.kind, o.state, o.created_at, o.attempts, o.last_error, "
-            "t.summary, o.reason, o.message FROM outbox o JOIN tasks t ON t.id = o.task_id"
-        )
+        sql = _OUTBOX_ROW_SQL
         args: list[str] = []
         if states is not None:
             wanted = list(states)

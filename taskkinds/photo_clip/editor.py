@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from taskkinds.base import Problem
 from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
 from taskkinds.photo_clip.geometry import moved_vertex_crosses, simplify_path
-from taskkinds.photo_clip.images import ImageUnreadable, load_rgb
+from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, ImageUnreadable, load_rgb
 from taskkinds.photo_clip.masks import stroke_mask, subtract, union
 from taskkinds.photo_clip.model import Box, PhotoClipPayload, PhotoClipResult, Point, Region
 from taskkinds.photo_clip.tools import (
@@ -80,7 +80,8 @@ def _open_preview(path: Path, side: int = 1024) -> QImage | None:
 
         with Image.open(path) as image:
             width, height = image.size
-            if max(width, height) <= side or width * height > 64_000_000 or image.format != "JPEG":
+            too_big = width * height > DEFAULT_MAX_PIXELS  # load_rgb will say why
+            if max(width, height) <= side or too_big or image.format != "JPEG":
                 return None
             image.draft(
                 "RGB", (width * side // max(width, height), height * side // max(width, height))

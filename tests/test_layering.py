@@ -89,8 +89,8 @@ def test_imports_only_go_downwards(layer: str) -> None:
 
 def test_taskkinds_editors_are_the_only_kind_modules_that_import_qt() -> None:
     for path in (ROOT / "taskkinds").rglob("*.py"):
-        if path.name == "editor.py":
-            continue
+        if path.name == "editor.py" or path.name.startswith("editor_"):
+            continue  # an editor, or one of the Qt modules it is split into
         source = path.read_text(encoding="utf-8")
         assert "PySide6" not in source, f"{path} imports Qt outside an editor"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QImage, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
 from PySide6.QtWidgets import (
     QLabel,
     QSlider,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from taskkinds.base import Problem
 from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
+from taskkinds.photo_clip.editor_photo import FirstLook, first_look, full_photo
 from taskkinds.photo_clip.geometry import moved_vertex_crosses, simplify_path
-from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, ImageUnreadable, load_rgb
+from taskkinds.photo_clip.images import ImageUnreadable
 from taskkinds.photo_clip.masks import stroke_mask, subtract, union
 from taskkinds.photo_clip.model import Box, PhotoClipPayload, PhotoClipResult, Point, Region
 from taskkinds.photo_clip.tools import (
@@ -46,7 +47,7 @@ from taskkinds.photo_clip.tools import (
     with_vertex_removed,
 )
 from widgets.background import RunBackground, thread_pool_runner
-from widgets.imagecanvas import ImageCanvas, OverlayMode, rgb_to_qimage
+from widgets.imagecanvas import ImageCanvas, OverlayMode
 
 PICK_PIXELS = 8.0  # how near (in screen pixels) the mouse must be to grab a vertex or edge
 EDGE_PIXELS = 6.0
@@ -71,30 +72,6 @@ TOOL_KEYS = {
     Tool.WAND: ("Magic wand", "W"),
     Tool.SCISSORS: ("Scissors", "S"),
 }
-
-
-def _open_preview(path: Path, side: int = 1024) -> QImage | None:
-    """A fast reduced decode of a large JPEG (Pillow's DCT scaling) to paint first, or None."""
-    try:
-        from PIL import Image
-
-        with Image.open(path) as image:
-            width, height = image.size
-            too_big = width * height > DEFAULT_MAX_PIXELS  # load_rgb will say why
-            if max(width, height) <= side or too_big or image.format != "JPEG":
-                return None
-            image.draft(
-                "RGB", (width * side // max(width, height), height * side // max(width, height))
-            )
-            pixels = np.asarray(image.convert("RGB"))
-    except Exception:  # noqa: BLE001 - the full decode that follows says what is wrong
-        return None
-    return rgb_to_qimage(np.ascontiguousarray(pixels))
-
-
-def _open_photo(path: Path) -> tuple[np.ndarray, QImage]:
-    pixels = load_rgb(path)
-    return pixels, rgb_to_qimage(pixels)
 
 
 class PhotoClipEditor(QWidget):
@@ -272,17 +249,19 @@ class PhotoClipEditor(QWidget):
             self._show_message(self.tr("The photo's path leaves the bundle: the task is damaged."))
             return
         self.status.setText(self.tr("Opening the photo…"))
-        size = (self.payload.width, self.payload.height)
-        # A reduced decode paints first; the full decode starts after it, not beside it,
-        # so the two do not share the CPU while the contributor waits for a picture.
-        self._run(
-            lambda: _open_preview(path), lambda preview: self._preview_opened(preview, size, path)
-        )
+        # A reduced picture paints first; the full-resolution step starts after it, not
+        # beside it, so the two do not share the CPU while the contributor waits.
+        self._run(lambda: first_look(path), lambda outcome: self._first_look(outcome, path))
 
-    def _preview_opened(self, preview: Any, size: tuple[int, int], path: Path) -> None:
-        if isinstance(preview, QImage) and not self.canvas.has_image():
-            self.canvas.set_preview(preview, size)
-        self._run(lambda: _open_photo(path), self._image_opened)
+    def _first_look(self, outcome: Any, path: Path) -> None:
+        if not isinstance(outcome, FirstLook):
+            self._image_opened(outcome)
+            return
+        if outcome.preview is not None and not self.canvas.has_image():
+            size = (self.payload.width, self.payload.height)
+            self.canvas.set_preview(outcome.preview, size)
+        decoded = outcome.decoded
+        self._run(lambda: full_photo(path, decoded), self._image_opened)
 
     def _image_opened(self, outcome: Any) -> None:
         if isinstance(outcome, ImageUnreadable):
@@ -293,8 +272,8 @@ class PhotoClipEditor(QWidget):
                 self.tr("The photo cannot be opened: %1").replace("%1", str(outcome))
             )
             return
-        self.image, qimage = outcome
-        self.canvas.set_image(qimage)
+        self.image = outcome.pixels
+        self.canvas.set_image(outcome.image)
         self.status.clear()
         self._update_hint()
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "FORMATS", "ImageUnreadable", "load_rgb"]
+__all__ = ["DEFAULT_MAX_PIXELS", "FORMATS", "ImageUnreadable", "load_rgb", "open_rgb"]
 
 # The same bound as the bundle importer's (sync.manifest.Limits.max_image_pixels).
 DEFAULT_MAX_PIXELS = 64_000_000
@@ -39,6 +39,14 @@ def load_rgb(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> RGBIm
     """Decode the PNG, JPEG or WebP at ``path`` into a read-only ``(height, width, 3)``
     uint8 RGB array (alpha dropped, greyscale and palettes expanded).
 
+    Raises ``ImageUnreadable`` as ``open_rgb`` does.
+    """
+    return np.asarray(open_rgb(path, max_pixels=max_pixels), dtype=np.uint8)
+
+
+def open_rgb(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Decode the PNG, JPEG or WebP at ``path`` into a loaded Pillow image in RGB mode.
+
     The header is read first: an image over ``max_pixels`` pixels (a decompression
     bomb, or just too large) is refused before any pixel is decoded. Raises
     ``ImageUnreadable`` when the file is missing, not one of those formats, too large,
@@ -54,8 +62,8 @@ def load_rgb(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> RGBIm
                 if width * height > max_pixels:
                     raise _too_large(path, width, height, max_pixels)
                 image.load()
-                rgb = image if image.mode == "RGB" else image.convert("RGB")
-                return np.asarray(rgb, dtype=np.uint8)
+                # Loaded pixels outlive the closed file; convert() would copy even RGB.
+                return image if image.mode == "RGB" else image.convert("RGB")
     except ImageUnreadable:
         raise
     except FileNotFoundError:

@@ -348,19 +348,19 @@ def test_the_photo_and_assists_load_off_the_ui_thread_by_default(
     assert len(editor.regions) >= 1
 
 
-def test_a_large_jpeg_paints_a_reduced_preview_first_then_the_full_photo(
-    qtbot, tmp_path: Path
+@pytest.mark.parametrize("suffix", ["jpg", "webp", "png"])
+def test_a_large_photo_paints_a_reduced_preview_first_then_the_full_photo(
+    qtbot, tmp_path: Path, suffix: str
 ) -> None:  # type: ignore[no-untyped-def]
-    import numpy as np
     from PIL import Image
 
-    from taskkinds.photo_clip.model import PhotoClipPayload
-
     rng = np.random.default_rng(3)
-    pixels = rng.integers(0, 255, size=(2000, 3000, 3), dtype=np.uint8)
+    pixels = rng.integers(0, 255, size=(1500, 2600, 3), dtype=np.uint8)
     (tmp_path / "images").mkdir()
-    Image.fromarray(pixels).save(tmp_path / "images" / "big.jpg", quality=85)
-    payload = PhotoClipPayload(image="images/big.jpg", width=3000, height=2000, instruction="x")
+    Image.fromarray(pixels).save(tmp_path / "images" / f"big.{suffix}", lossless=True)
+    payload = PhotoClipPayload(
+        image=f"images/big.{suffix}", width=2600, height=1500, instruction="x"
+    )
     jobs: list = []  # run each background job only when the test says so
     editor = PhotoClipEditor(
         payload, tmp_path, None, run_background=lambda fn, done: jobs.append((fn, done))
@@ -369,10 +369,92 @@ def test_a_large_jpeg_paints_a_reduced_preview_first_then_the_full_photo(
     editor.show()
 
     fn, done = jobs.pop(0)
-    done(fn())  # the reduced decode
+    done(fn())  # the reduced picture
     assert editor.canvas.shows_photo() and not editor.canvas.has_image()
-    assert editor.canvas.image_size() == (3000, 2000)  # tools already work in photo pixels
+    assert editor.canvas.image_size() == (2600, 1500)  # tools already work in photo pixels
     fn, done = jobs.pop(0)
-    done(fn())  # the full decode, started only after the preview
-    assert editor.canvas.has_image() and editor.canvas.image_size() == (3000, 2000)
+    done(fn())  # full resolution, started only after the preview
+    assert editor.canvas.has_image() and editor.canvas.image_size() == (2600, 1500)
     assert jobs == []
+    if suffix != "jpg":  # lossless: the pixels the tools see are the file's
+        assert np.array_equal(editor.image, pixels)
+
+
+@pytest.mark.parametrize("suffix", ["webp", "png"])
+def test_a_damaged_large_photo_says_so_after_no_preview(
+    qtbot, tmp_path: Path, suffix: str
+) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    (tmp_path / "images").mkdir()
+    path = tmp_path / "images" / f"big.{suffix}"
+    Image.new("RGB", (2600, 1500), (200, 30, 30)).save(path)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    payload = PhotoClipPayload(
+        image=f"images/big.{suffix}", width=2600, height=1500, instruction="x"
+    )
+    editor = PhotoClipEditor(payload, tmp_path, None, run_background=run_inline)
+    qtbot.addWidget(editor)
+    assert "big." + suffix in editor.message.text()
+    assert "Download the bundle again" in editor.message.text()
+
+
+def test_edit_tool_selects_a_region_and_delete_removes_it_undoably(qtbot, editor) -> None:  # type: ignore[no-untyped-def]
+    draw_polygon(qtbot, editor, SQUARE)
+    draw_polygon(qtbot, editor, [(350, 100), (450, 100), (450, 200), (350, 200)])
+    assert len(editor.regions) == 2
+    key(qtbot, editor, Qt.Key.Key_E)
+    assert not editor.delete_action.isEnabled()
+    click(qtbot, editor, 200, 160)  # inside the square, away from its vertices and edges
+    assert editor.selected_region == 0 and editor.canvas.selected_region() == 0
+    assert editor.delete_action.isEnabled()
+    qtbot.mouseMove(editor.canvas, at(editor, 20, 300))  # no vertex under the mouse
+    key(qtbot, editor, Qt.Key.Key_Delete)
+    assert len(editor.regions) == 1 and editor.regions[0].outer[0][0] >= 349
+    assert editor.selected_region is None
+    key(qtbot, editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(editor.regions) == 2
+    click(qtbot, editor, 20, 300)  # outside every region: nothing selected
+    assert editor.selected_region is None
+    click(qtbot, editor, 400, 150)
+    assert editor.selected_region == 1
+    key(qtbot, editor, Qt.Key.Key_Escape)
+    assert editor.selected_region is None and editor.canvas.selected_region() is None
+
+
+def test_scissors_legs_snap_to_edges_while_clicking(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    flat = generate_scene(3, 480, 320, flat=True)
+    editor = open_editor(qtbot, tmp_path, flat)
+    outer = flat.gold.regions[0].outer
+    a, b = outer[0], outer[len(outer) // 6]
+    key(qtbot, editor, Qt.Key.Key_S)
+    click(qtbot, editor, *a)
+    qtbot.mouseMove(editor.canvas, at(editor, *b))  # the live leg follows the cursor
+    live = editor._trace.live
+    assert live is not None and len(live) > 2
+    click(qtbot, editor, *b)
+    path = editor._trace.path()
+    assert len(path) > 2  # a snapped leg, not the straight line between the two clicks
+    gold = rasterize(flat.gold.regions, 480, 320)
+    edge = gold ^ np.roll(gold, 1, axis=0) | gold ^ np.roll(gold, 1, axis=1)
+    rows, columns = np.nonzero(edge)
+    near = [
+        np.min(np.hypot(columns + 0.5 - x, rows + 0.5 - y)) <= 3.0 for x, y in path
+    ]  # every point of the leg lies on the object's edge
+    assert all(near)
+    key(qtbot, editor, Qt.Key.Key_Backspace)
+    assert editor._trace.path() == [editor._trace.anchors[0]]
+
+
+def test_tool_keys_work_after_choosing_a_brush_size(qtbot, editor) -> None:  # type: ignore[no-untyped-def]
+    key(qtbot, editor, Qt.Key.Key_B)
+    editor.brush_size.setFocus()
+    editor.brush_size.selectAll()
+    qtbot.keyClicks(editor.brush_size.lineEdit(), "30")
+    qtbot.keyClick(editor.brush_size, Qt.Key.Key_Return)
+    assert editor.brush_size.value() == 30
+    assert editor.canvas.hasFocus()
+    key(qtbot, editor, Qt.Key.Key_BracketRight)
+    assert editor.brush_size.value() > 30
+    key(qtbot, editor, Qt.Key.Key_P)
+    assert editor.tool is Tool.POLYGON

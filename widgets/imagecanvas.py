@@ -121,6 +121,8 @@ class ImageCanvas(QWidget):
         # overlay, all in image coordinates, built once per change
         self._regions_path = QPainterPath()
         self._vertices: list[QPolygonF] = []
+        self._ring_counts: list[int] = []  # rings per region, to find a region's polygons
+        self._selected: int | None = None
         self._show_vertices = False
         self._mode = OverlayMode.FILLED
         self._opacity = 0.4
@@ -133,6 +135,7 @@ class ImageCanvas(QWidget):
         self._checker = _checkerboard()
         self.fill_colour = QColor(30, 144, 255)
         self.outline_colour = QColor(0, 90, 200)
+        self.selection_colour = QColor(0, 200, 220)
 
     # -- image
 
@@ -290,15 +293,39 @@ class ImageCanvas(QWidget):
         path = QPainterPath()
         path.setFillRule(Qt.FillRule.OddEvenFill)
         vertices: list[QPolygonF] = []
+        ring_counts: list[int] = []
         for outer, holes in regions:
             for ring in (outer, *holes):
                 polygon = _polygon(ring)
                 path.addPolygon(polygon)
                 path.closeSubpath()
                 vertices.append(polygon)
+            ring_counts.append(1 + len(holes))
         self._regions_path = path
         self._vertices = vertices
+        self._ring_counts = ring_counts
+        if self._selected is not None and self._selected >= len(ring_counts):
+            self._selected = None
         self.update()
+
+    def set_selected_region(self, index: int | None) -> None:
+        """Outline region ``index`` (in the order of ``set_regions``) as selected; None clears."""
+        valid = index is not None and 0 <= index < len(self._ring_counts)
+        self._selected = index if valid else None
+        self.update()
+
+    def selected_region(self) -> int | None:
+        return self._selected
+
+    def _selected_path(self) -> QPainterPath | None:
+        if self._selected is None:
+            return None
+        first = sum(self._ring_counts[: self._selected])
+        path = QPainterPath()
+        for polygon in self._vertices[first : first + self._ring_counts[self._selected]]:
+            path.addPolygon(polygon)
+            path.closeSubpath()
+        return path
 
     def move_vertex(self, ring: int, index: int, point: PointLike) -> None:
         """Move one vertex of the regions last set: ``ring`` counts the rings in the order
@@ -437,6 +464,10 @@ class ImageCanvas(QWidget):
             painter.fillPath(self._regions_path, fill)
         if self._mode is not OverlayMode.CUTOUT or self._show_vertices:
             painter.strokePath(self._regions_path, self._cosmetic(self.outline_colour, 1.5))
+        selected = self._selected_path()
+        if selected is not None:
+            painter.strokePath(selected, self._cosmetic(QColor(255, 255, 255), 4))
+            painter.strokePath(selected, self._cosmetic(self.selection_colour, 2.5))
         if self._show_vertices and self._vertices:
             painter.setPen(self._cosmetic(self.outline_colour, 5))
             for polygon in self._vertices:

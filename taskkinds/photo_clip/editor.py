@@ -12,69 +12,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QSlider,
-    QSpinBox,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from taskkinds.base import Problem
-from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
+from taskkinds.photo_clip.editor_assists import Assists
 from taskkinds.photo_clip.editor_photo import FirstLook, first_look, full_photo
-from taskkinds.photo_clip.geometry import moved_vertex_crosses, simplify_path
+from taskkinds.photo_clip.editor_shapes import PICK_PIXELS, ShapeEdits
+from taskkinds.photo_clip.editor_toolbar import ClipToolbar, Tool
+from taskkinds.photo_clip.geometry import simplify_path
 from taskkinds.photo_clip.images import ImageUnreadable
-from taskkinds.photo_clip.masks import stroke_mask, subtract, union
-from taskkinds.photo_clip.model import Box, PhotoClipPayload, PhotoClipResult, Point, Region
+from taskkinds.photo_clip.model import PhotoClipPayload, PhotoClipResult, Point, Region
 from taskkinds.photo_clip.tools import (
     History,
+    ScissorsTrace,
     VertexIndex,
     VertexRef,
-    add_polygon,
-    cut_polygon,
-    ring_points,
-    with_ring,
-    with_vertex_inserted,
-    with_vertex_removed,
 )
 from widgets.background import RunBackground, thread_pool_runner
 from widgets.imagecanvas import ImageCanvas, OverlayMode
 
-PICK_PIXELS = 8.0  # how near (in screen pixels) the mouse must be to grab a vertex or edge
-EDGE_PIXELS = 6.0
 
-
-class Tool(StrEnum):
-    POLYGON = "polygon"
-    EDIT = "edit"
-    BRUSH = "brush"
-    ERASER = "eraser"
-    BOX = "box"
-    WAND = "wand"
-    SCISSORS = "scissors"
-
-
-TOOL_KEYS = {
-    Tool.POLYGON: ("Polygon", "P"),
-    Tool.EDIT: ("Edit", "E"),
-    Tool.BRUSH: ("Brush", "B"),
-    Tool.ERASER: ("Eraser", "Shift+B / X"),
-    Tool.BOX: ("Box → GrabCut", "G"),
-    Tool.WAND: ("Magic wand", "W"),
-    Tool.SCISSORS: ("Scissors", "S"),
-}
-
-
-class PhotoClipEditor(QWidget):
+class PhotoClipEditor(ShapeEdits, Assists, QWidget):
     """Editor for one photo clipping task."""
 
     draftChanged = Signal(dict)
@@ -109,6 +73,10 @@ class PhotoClipEditor(QWidget):
         self._brush_radius = 12.0
         self._box_start: Point | None = None
         self._edits = 0  # bumped on every commit: a late assist for an older state is dropped
+        self._selected: int | None = None  # region chosen with the edit tool
+        self._trace = ScissorsTrace()
+        self._live_busy = False  # a live scissors leg is being computed
+        self._live_wanted: Point | None = None  # the cursor it should be computed for next
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -172,72 +140,44 @@ class PhotoClipEditor(QWidget):
         self._read_only = read_only
         self._cancel()
         for action in self.toolbar.actions():
-            if action not in (self.fit_action, self.outline_action, self.cutout_action):
+            if action not in self.toolbar.view_actions():
                 action.setEnabled(not read_only)
+        self._select(None)
 
     def focus_first_empty(self) -> None:
         self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- building
 
-    def _build_toolbar(self) -> QToolBar:
-        bar = QToolBar(self)
-        bar.setObjectName("clipTools")
-        group = QActionGroup(self)
-        self.tool_actions: dict[Tool, QAction] = {}
-        for tool, (title, keys) in TOOL_KEYS.items():
-            action = QAction(self.tr(title), self)
-            action.setToolTip(f"{self.tr(title)} ({keys})")
-            action.setCheckable(True)
+    def _build_toolbar(self) -> ClipToolbar:
+        bar = ClipToolbar(self)
+        for tool, action in bar.tool_actions.items():
             action.triggered.connect(lambda _=False, tool=tool: self.set_tool(tool))
-            group.addAction(action)
-            bar.addAction(action)
-            self.tool_actions[tool] = action
-        self.subtract_action = self._toggle(bar, "Subtract", "Cut from the regions (or hold Alt)")
-        bar.addSeparator()
-        self.undo_action = bar.addAction(self.tr("Undo"), self.undo)
-        self.undo_action.setToolTip(self.tr("Undo (Ctrl+Z)"))
-        self.redo_action = bar.addAction(self.tr("Redo"), self.redo)
-        self.redo_action.setToolTip(self.tr("Redo (Ctrl+Shift+Z, Ctrl+Y)"))
-        bar.addSeparator()
-        self.fit_action = bar.addAction(self.tr("Fit"), lambda: self.canvas.fit())
-        self.fit_action.setToolTip(
-            self.tr("Show the whole photo (0); zoom with Ctrl+wheel, + and -")
-        )
-        self.outline_action = self._toggle(bar, "Outline", "Outline only (O)")
-        self.outline_action.toggled.connect(self._overlay_changed)
-        self.cutout_action = self._toggle(bar, "Cut-out", "Preview the cut-out (C)")
-        self.cutout_action.toggled.connect(self._overlay_changed)
-        self.opacity = QSlider(Qt.Orientation.Horizontal, bar)
-        self.opacity.setRange(0, 100)
-        self.opacity.setValue(40)
-        self.opacity.setMaximumWidth(90)
-        self.opacity.setToolTip(self.tr("Overlay opacity"))
-        self.opacity.setAccessibleName(self.tr("Overlay opacity"))
-        self.opacity.valueChanged.connect(lambda v: self.canvas.set_overlay_opacity(v / 100))
-        bar.addWidget(self.opacity)
-        self.brush_size = QSpinBox(bar)
-        self.brush_size.setRange(1, 500)
-        self.brush_size.setSuffix(" px")
-        self.brush_size.setToolTip(self.tr("Brush radius (wheel over the photo)"))
-        self.brush_size.setAccessibleName(self.tr("Brush radius"))
-        self.brush_size.setValue(12)
-        self.brush_size.valueChanged.connect(self._brush_size_changed)
-        bar.addWidget(self.brush_size)
-        self.tolerance = QSlider(Qt.Orientation.Horizontal, bar)
-        self.tolerance.setRange(0, 120)
-        self.tolerance.setValue(32)
-        self.tolerance.setMaximumWidth(90)
-        self.tolerance.setToolTip(self.tr("Magic wand tolerance"))
-        self.tolerance.setAccessibleName(self.tr("Magic wand tolerance"))
-        bar.addWidget(self.tolerance)
+        bar.undo_action.triggered.connect(self.undo)
+        bar.redo_action.triggered.connect(self.redo)
+        bar.delete_action.triggered.connect(self.delete_selected_region)
+        bar.fit_action.triggered.connect(lambda: self.canvas.fit())
+        bar.outline_action.toggled.connect(self._overlay_changed)
+        bar.cutout_action.toggled.connect(self._overlay_changed)
+        bar.opacity.valueChanged.connect(lambda v: self.canvas.set_overlay_opacity(v / 100))
+        bar.brush_size.valueChanged.connect(self._brush_size_changed)
+        for control in (bar.opacity, bar.brush_size, bar.tolerance):
+            # Back to the photo once a setting is chosen, so the tool keys work again.
+            if isinstance(control, QSpinBox):
+                control.editingFinished.connect(self._photo_focus)
+            else:
+                control.sliderReleased.connect(self._photo_focus)
+        # The editor's members stay as before; the bar only owns the widgets.
+        self.tool_actions = bar.tool_actions
+        self.subtract_action, self.undo_action = bar.subtract_action, bar.undo_action
+        self.redo_action, self.delete_action = bar.redo_action, bar.delete_action
+        self.fit_action, self.outline_action = bar.fit_action, bar.outline_action
+        self.cutout_action, self.opacity = bar.cutout_action, bar.opacity
+        self.brush_size, self.tolerance = bar.brush_size, bar.tolerance
         return bar
 
-    def _toggle(self, bar: QToolBar, title: str, tip: str) -> QAction:
-        action = bar.addAction(self.tr(title))
-        action.setCheckable(True)
-        action.setToolTip(self.tr(tip))
-        return action
+    def _photo_focus(self) -> None:
+        self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _open_image(self, media_dir: Path | None) -> None:
         if media_dir is None:
@@ -307,6 +247,7 @@ class PhotoClipEditor(QWidget):
 
     def _changed(self) -> None:
         self._edits += 1
+        self._select(None)
         self._hover = None
         self.canvas.set_highlight(None)
         self._show_regions(self.history.current)
@@ -358,6 +299,8 @@ class PhotoClipEditor(QWidget):
     def _cancel(self) -> None:
         """Drop whatever is half-drawn (Esc)."""
         self._points, self._freehand, self._stroke, self._box_start = [], None, None, None
+        self._trace.clear()
+        self._live_wanted = None
         self._subtract_held = False
         if self._drag is not None:
             self._drag = None
@@ -390,6 +333,8 @@ class PhotoClipEditor(QWidget):
                 self.close_polygon()
                 return
             self._points.append(p)
+            if self.tool is Tool.SCISSORS:
+                self._add_anchor(p)
             self._preview_open()
         elif self.tool is Tool.EDIT:
             self._start_drag(p)
@@ -411,6 +356,8 @@ class PhotoClipEditor(QWidget):
                 self._freehand.append(p)
                 self.canvas.set_preview_path(self._freehand)
         elif self._points:
+            if self.tool is Tool.SCISSORS:
+                self._want_live_leg(p)
             self._preview_open()
         elif self.tool is Tool.EDIT:
             self._drag_or_hover(p)
@@ -453,175 +400,11 @@ class PhotoClipEditor(QWidget):
             self.close_polygon()
 
     def _preview_open(self) -> None:
+        if self.tool is Tool.SCISSORS:
+            self.canvas.set_preview_path(self._trace.path(self._cursor))
+            return
         tail = [self._cursor] if self._cursor is not None else []
         self.canvas.set_preview_path([*self._points, *tail])
-
-    # polygon and scissors
-
-    def close_polygon(self) -> None:
-        """Close the open polygon (Enter): add it, or cut it out when subtracting."""
-        points, subtracting = self._points, self._subtract_held or self.subtract_action.isChecked()
-        self._cancel()
-        if len(points) < 3:
-            return
-        if self.tool is Tool.SCISSORS:
-            image = self.image
-            assert image is not None
-            self.status.setText(self.tr("Snapping to the edges…"))
-            edits = self._edits
-
-            def done(outcome: Any) -> None:
-                if self._assist_failed(outcome, edits):
-                    return
-                self._place_polygon(outcome[:-1] if len(outcome) > 3 else points, subtracting)
-
-            self._run(lambda: scissors_path(image, [*points, points[0]]), done)
-            return
-        self._place_polygon(points, subtracting)
-
-    def _place_polygon(self, points: Sequence[Point], subtracting: bool) -> None:
-        width, height = self._size()
-        edit = cut_polygon if subtracting else add_polygon
-        self._commit(edit(self.history.current, points, width, height))
-        self._update_hint()
-
-    def remove_last_point(self) -> None:
-        if self._points:
-            self._points.pop()
-            if self._points:
-                self._preview_open()
-            else:
-                self._cancel()
-
-    # vertex edit
-
-    def _start_drag(self, p: Point) -> None:
-        index = self._vertex_index()
-        ref = index.nearest_vertex(p, self._pick(PICK_PIXELS))
-        base = list(self.history.current)
-        inserted = False
-        if ref is None:
-            hit = index.nearest_edge(p, self._pick(EDGE_PIXELS))
-            if hit is None:
-                return
-            base = with_vertex_inserted(base, hit)
-            ref, inserted = VertexRef(hit.region, hit.ring, hit.index), True
-        self._drag, self._drag_ring = (ref, base, False), None
-        if inserted:
-            self._show_regions(base)
-            self._show_drag(base, ref, p)
-
-    def _show_drag(self, base: list[Region], ref: VertexRef, p: Point) -> None:
-        if self._drag_ring is None:  # converted once per drag, not once per move
-            self._drag_ring = np.asarray(ring_points(base, ref.region, ref.ring), dtype=float)
-        crosses = moved_vertex_crosses(self._drag_ring, ref.index, p)
-        flat_ring = sum(1 + len(r.holes) for r in base[: ref.region]) + ref.ring
-        self.canvas.move_vertex(flat_ring, ref.index, p)
-        self.canvas.set_highlight(p, bad=crosses)
-        self._drag = (ref, base, crosses)
-
-    def _drag_or_hover(self, p: Point) -> None:
-        if self._drag is not None:
-            ref, base, _ = self._drag
-            self._show_drag(base, ref, p)
-            return
-        ref = self._vertex_index().nearest_vertex(p, self._pick(PICK_PIXELS))
-        if ref != self._hover:
-            self._hover = ref
-            point = (
-                None if ref is None else ring_points(self.regions, ref.region, ref.ring)[ref.index]
-            )
-            self.canvas.set_highlight(point)
-
-    def _finish_drag(self, p: Point) -> None:
-        assert self._drag is not None
-        ref, base, _ = self._drag
-        ring = ring_points(base, ref.region, ref.ring)
-        self._drag = None
-        if moved_vertex_crosses(ring, ref.index, p):
-            self._show_regions(self.history.current)
-            self.canvas.set_highlight(None)
-            self.status.setText(self.tr("That move would make the outline cross itself: undone."))
-            return
-        ring[ref.index] = p
-        self._commit(with_ring(base, ref.region, ref.ring, ring))
-
-    def delete_hovered_vertex(self) -> None:
-        if self._hover is not None and self._drag is None:
-            ref, self._hover = self._hover, None
-            self._commit(with_vertex_removed(self.history.current, ref))
-
-    # brush and eraser
-
-    def _erasing(self) -> bool:
-        return self.tool is Tool.ERASER
-
-    def _finish_stroke(self, p: Point) -> None:
-        assert self._stroke is not None
-        points, self._stroke = [*self._stroke, p], None
-        self.canvas.set_stroke_preview(None, 0, False)
-        width, height = self._size()
-        mask = stroke_mask(points, self._brush_radius, width, height)
-        edit = subtract if self._erasing() else union
-        regions = edit(self.history.current, mask, width, height)
-        if list(regions) != list(self.history.current):
-            self._commit(regions)
-
-    def _wheel(self, steps: float, modifiers: Any) -> None:
-        self.brush_size.setValue(round(self._brush_radius * 1.15**steps + (1 if steps > 0 else -1)))
-
-    def _brush_size_changed(self, value: int) -> None:
-        self._brush_radius = float(value)
-        if self.tool in (Tool.BRUSH, Tool.ERASER):
-            self.canvas.set_brush_cursor(self._brush_radius)
-
-    # assists
-
-    def _assist_failed(self, outcome: Any, edits: int) -> bool:
-        """Report a failed assist; also True when the regions changed meanwhile."""
-        if isinstance(outcome, Exception):
-            self.status.setText(str(outcome))
-            return True
-        if edits != self._edits:
-            self.status.setText(self.tr("The proposal came after another edit and was dropped."))
-            return True
-        self._update_hint()
-        return False
-
-    def _run_grabcut(self, start: Point, end: Point) -> None:
-        width, height = self._size()
-        x0, x1 = sorted((min(max(start[0], 0), width), min(max(end[0], 0), width)))
-        y0, y1 = sorted((min(max(start[1], 0), height), min(max(end[1], 0), height)))
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            self.status.setText(self.tr("Drag a larger box around the object."))
-            return
-        image, box, edits = self.image, Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0), self._edits
-        assert image is not None
-        self.status.setText(self.tr("Finding the object…"))
-
-        def done(outcome: Any) -> None:
-            if self._assist_failed(outcome, edits):
-                return
-            if not outcome:
-                self.status.setText(self.tr("Nothing found in the box: try a tighter box."))
-                return
-            self._commit(union(self.history.current, outcome, width, height))
-
-        self._run(lambda: grabcut_proposal(image, box), done)
-
-    def _run_wand(self, p: Point, subtracting: bool) -> None:
-        image, tolerance, edits = self.image, self.tolerance.value(), self._edits
-        assert image is not None
-        width, height = self._size()
-        self.status.setText(self.tr("Selecting similar colours…"))
-
-        def done(outcome: Any) -> None:
-            if self._assist_failed(outcome, edits) or not outcome:
-                return
-            edit = subtract if subtracting else union
-            self._commit(edit(self.history.current, outcome, width, height))
-
-        self._run(lambda: magic_wand(image, p, tolerance), done)
 
     # -- view and keys
 
@@ -648,7 +431,11 @@ class PhotoClipEditor(QWidget):
         elif key in (K.Key_Return, K.Key_Enter):
             self.close_polygon()
         elif key == K.Key_Escape:
+            if not (self._points or self._freehand or self._stroke or self._box_start):
+                self._select(None)
             self._cancel()
+        elif key in (K.Key_BracketLeft, K.Key_BracketRight):
+            self._wheel(1 if key == K.Key_BracketRight else -1, mods)
         elif key == K.Key_Backspace:
             self.remove_last_point()
         elif key == K.Key_Delete:

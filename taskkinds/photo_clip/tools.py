@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from taskkinds.photo_clip.geometry import as_array, bounding_box
+from taskkinds.photo_clip.geometry import as_array, bounding_box, point_in_region
 from taskkinds.photo_clip.masks import subtract, union
 from taskkinds.photo_clip.model import Point, Region
 
@@ -28,6 +28,9 @@ __all__ = [
     "with_ring",
     "with_vertex_inserted",
     "with_vertex_removed",
+    "without_region",
+    "region_at",
+    "ScissorsTrace",
 ]
 
 Regions = tuple[Region, ...]
@@ -219,3 +222,81 @@ def cut_polygon(
     if len(ring) < 3 or not _boxes_meet(regions, ring):
         return list(regions)
     return subtract(regions, [Region(outer=[(float(x), float(y)) for x, y in ring])], width, height)
+
+
+def region_at(regions: Sequence[Region], point: Point) -> int | None:
+    """The index of the region drawn on top at ``point`` (the last one listed that holds
+    it, holes excluded), or None."""
+    for index in range(len(regions) - 1, -1, -1):
+        if point_in_region(point, regions[index]):
+            return index
+    return None
+
+
+def without_region(regions: Sequence[Region], index: int) -> list[Region]:
+    """``regions`` with the one at ``index`` removed."""
+    return [region for i, region in enumerate(regions) if i != index]
+
+
+class ScissorsTrace:
+    """The anchors clicked with the scissors and the edge-following legs between them.
+
+    Legs arrive later, from background work: ``set_leg`` keeps one only if its anchors
+    are still the current ones, so a late answer for an undone anchor is dropped. Until
+    its leg arrives, a pair of anchors is joined by a straight line.
+    """
+
+    def __init__(self) -> None:
+        self.anchors: list[Point] = []
+        self._legs: dict[tuple[Point, Point], list[Point]] = {}
+        self.live: list[Point] | None = None  # from the last anchor to the cursor
+
+    def add(self, point: Point) -> None:
+        self.anchors.append(point)
+        self.live = None
+
+    def pop(self) -> None:
+        if self.anchors:
+            self.anchors.pop()
+        self.live = None
+
+    def clear(self) -> None:
+        self.anchors.clear()
+        self._legs.clear()
+        self.live = None
+
+    def set_leg(self, start: Point, end: Point, path: Sequence[Point]) -> bool:
+        """Keep the snapped ``path`` from ``start`` to ``end``; False if no longer wanted."""
+        pairs = set(zip(self.anchors, self.anchors[1:], strict=False))
+        if (start, end) not in pairs:
+            return False
+        self._legs[(start, end)] = [start, *path[1:-1], end]
+        return True
+
+    def set_live(self, start: Point, path: Sequence[Point] | None) -> bool:
+        """Keep the snapped path from the last anchor ``start`` to the cursor."""
+        if not self.anchors or self.anchors[-1] != start:
+            return False
+        self.live = None if path is None else list(path)
+        return True
+
+    def missing_legs(self) -> list[tuple[Point, Point]]:
+        """Pairs of consecutive anchors whose snapped leg has not arrived."""
+        return [
+            pair
+            for pair in zip(self.anchors, self.anchors[1:], strict=False)
+            if pair not in self._legs
+        ]
+
+    def path(self, cursor: Point | None = None) -> list[Point]:
+        """The traced outline so far, then the live leg (or a straight line) to ``cursor``."""
+        if not self.anchors:
+            return []
+        points = [self.anchors[0]]
+        for start, end in zip(self.anchors, self.anchors[1:], strict=False):
+            points.extend(self._legs.get((start, end), [start, end])[1:])
+        if self.live is not None and len(self.live) > 1:
+            points.extend(self.live[1:])
+        elif cursor is not None:
+            points.append(cursor)
+        return points

@@ -362,8 +362,11 @@ class ImageCanvas(QWidget):
         self._show_vertices = show
         self.update()
 
-    def set_preview_path(self, points: RingLike | None, closed: bool = False) -> None:
-        """A polyline being drawn (dashed, with its points), or None to clear it."""
+    def set_preview_path(
+        self, points: RingLike | None, closed: bool = False, markers: RingLike | None = None
+    ) -> None:
+        """A polyline being drawn (dashed), or None to clear it. Dots mark ``markers``
+        (the clicked points of a snapped path), or else every point."""
         if points is None or len(points) == 0:
             self._preview_path, self._preview_points = None, QPolygonF()
         else:
@@ -372,7 +375,8 @@ class ImageCanvas(QWidget):
             path.addPolygon(polygon)
             if closed:
                 path.closeSubpath()
-            self._preview_path, self._preview_points = path, polygon
+            dots = polygon if markers is None else _polygon(markers)
+            self._preview_path, self._preview_points = path, dots
         self.update()
 
     def set_stroke_preview(self, points: RingLike | None, radius: float, erase: bool) -> None:

@@ -273,6 +273,8 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
 
     def set_tool(self, tool: Tool) -> None:
         self._cancel()
+        if tool is not Tool.EDIT:
+            self._select(None)
         self.tool = tool
         self.tool_actions[tool].setChecked(True)
         brush = tool in (Tool.BRUSH, Tool.ERASER)
@@ -401,7 +403,9 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
 
     def _preview_open(self) -> None:
         if self.tool is Tool.SCISSORS:
-            self.canvas.set_preview_path(self._trace.path(self._cursor))
+            self.canvas.set_preview_path(
+                self._trace.path(self._cursor), markers=self._trace.anchors
+            )
             return
         tail = [self._cursor] if self._cursor is not None else []
         self.canvas.set_preview_path([*self._points, *tail])

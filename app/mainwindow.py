@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.server_url = server_url
         self.auto_sign_in = auto_sign_in
         self.auto_claim = auto_claim
+        self._editors_ini: QSettings | None = None
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
         self._opening: str | None = None
@@ -311,7 +313,12 @@ class MainWindow(QMainWindow):
             self.report_error(exc)
             return
         read_only = task["state"] in SUBMITTED_STATES
-        editor = editor_class(payload, self.ctx.profile.bundle_dir(task["bundle_id"]), content)
+        options = {}
+        if "settings" in inspect.signature(editor_class).parameters:
+            options["settings"] = self._editor_settings()  # the editor's own preferences
+        editor = editor_class(
+            payload, self.ctx.profile.bundle_dir(task["bundle_id"]), content, **options
+        )
         key = task["id"]
         editor.draftChanged.connect(lambda c, key=key: self._editor_changed(key, c))
         editor.submitRequested.connect(lambda c, key=key: self._submit(key, c))
@@ -551,6 +558,13 @@ class MainWindow(QMainWindow):
         from app.dialogs import show_about
 
         show_about(self)
+
+    def _editor_settings(self) -> QSettings:
+        """Editors' preferences (keys, playback), kept in the profile like the window's."""
+        if self._editors_ini is None:
+            path = str(self.ctx.profile.root / "editors.ini")
+            self._editors_ini = QSettings(path, QSettings.Format.IniFormat, self)
+        return self._editors_ini
 
     def _window_settings(self) -> QSettings:
         # An ini file in the profile: readable before the database opens, nothing outside it.

@@ -25,7 +25,11 @@ __all__ = [
 ]
 
 # Each module exposes ``KIND``. Order is the order shown to the contributor.
-BUILTIN_KINDS: tuple[str, ...] = ("taskkinds.translation", "taskkinds.photo_clip")
+BUILTIN_KINDS: tuple[str, ...] = (
+    "taskkinds.translation",
+    "taskkinds.transcription",
+    "taskkinds.photo_clip",
+)
 
 
 class UnknownKind(LookupError):

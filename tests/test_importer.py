@@ -167,7 +167,7 @@ def test_the_demo_bundles_import_and_exercise_the_checks(
         with zipfile.ZipFile(path) as archive:
             kinds.append(json.loads(archive.read("manifest.json"))["kind"])
         import_bundle_file(store, profile, path, REGISTRY, source="demo")
-    assert sorted(kinds) == ["photo_clip", "translation", "translation"]
+    assert sorted(kinds) == ["photo_clip", "transcription", "translation", "translation"]
     sources = " ".join(
         seg["source"]
         for row in store.tasks(kind="translation")

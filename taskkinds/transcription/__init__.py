@@ -1,0 +1,29 @@
+"""Audio transcription: type what a short clip says, by the platform's style guide.
+
+Qt-free apart from ``editor`` (imported lazily by ``KIND.load_editor``). Not yet in
+``taskkinds.BUILTIN_KINDS``: it is registered once the editor exists.
+"""
+
+from __future__ import annotations
+
+from taskkinds.base import ExportFormat, TaskKind
+from taskkinds.transcription import checks, export, model
+
+KIND = TaskKind(
+    id="transcription",
+    title="Audio transcription",
+    version=1,
+    payload_model=model.TranscriptionPayload,
+    result_model=model.TranscriptionResult,
+    new_result=model.new_result,
+    validate=checks.validate,
+    grade=checks.grade,
+    summarize=model.summarize,
+    editor_path="taskkinds.transcription.editor:TranscriptionEditor",
+    export_formats=(
+        ExportFormat(name="text", title="Plain text", suffix=".txt", write=export.to_plain_text),
+        ExportFormat(name="webvtt", title="WebVTT", suffix=".vtt", write=export.to_webvtt),
+        ExportFormat(name="srt", title="SubRip (SRT)", suffix=".srt", write=export.to_srt),
+        ExportFormat(name="json", title="JSON", suffix=".json", write=export.to_json),
+    ),
+)

@@ -218,6 +218,55 @@ def bench_latency(presses: int) -> dict[str, Any]:
     return figures
 
 
+def bench_key_press(presses: int) -> dict[str, Any]:
+    """Esc pressed in the editor's text box to the first clip frame handed to the stream:
+    the key event, the shortcut, the editor's command and the player, end to end."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from taskkinds.transcription.editor import TranscriptionEditor
+    from taskkinds.transcription.model import TranscriptionPayload
+    from widgets.background import run_inline
+
+    app = QApplication.instance() or QApplication([])
+    demo = ROOT / "resources" / "demo" / "transcription"
+    payload = TranscriptionPayload(
+        audio="en-lecture-bees.opus", duration_s=20.0, language="en"
+    )
+    editor = TranscriptionEditor(payload, demo, None, run_background=run_inline)
+    editor.show()
+    app.processEvents()
+    player = editor.player
+    if not player.available:
+        editor.close()
+        return {}
+    player.rewind_on_resume = 0.0
+    samples: list[float] = []
+    for _ in range(presses):
+        player.seek(1.0)
+        player.first_frame_at = None
+        started = time.perf_counter()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+            QApplication.sendEvent(editor.text_edit, event)
+        deadline = time.monotonic() + 5
+        while player.first_frame_at is None and time.monotonic() < deadline:
+            time.sleep(0.0002)
+        if player.first_frame_at is not None:
+            samples.append(player.first_frame_at - started)
+        player.pause()
+        app.processEvents()
+    editor.close()
+    editor.deleteLater()
+    app.processEvents()
+    return {
+        "key_press_median_ms": statistics.median(samples) * 1000,
+        "key_press_p95_ms": percentile(samples, 0.95) * 1000,
+        "key_press_presses": len(samples),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0)
@@ -234,6 +283,7 @@ def main() -> None:
         if not args.real_device:
             os.environ["ALSA_CONFIG_PATH"] = str(null_alsa_config(folder))
         figures.update(bench_latency(args.presses))
+        figures.update(bench_key_press(args.presses))
         figures.update(bench_stretch(args.runs))
         figures.update(bench_peaks(folder, args.minutes, args.format, args.runs))
 
@@ -278,6 +328,9 @@ def main() -> None:
             print(f"    {label:<26} median {f[f'latency_{name}_median_ms']:6.2f} ms   "
                   f"p95 {f[f'latency_{name}_p95_ms']:6.2f} ms")  # fmt: skip
         print(f"    primed / baseline ratio {f['latency_ratio']:.2f}x")
+        if "key_press_median_ms" in f:
+            print(f"    Esc in the editor's text box  median {f['key_press_median_ms']:6.2f} ms   "
+                  f"p95 {f['key_press_p95_ms']:6.2f} ms  (key event to first frame)")  # fmt: skip
     print(json.dumps(result_json))
 
 

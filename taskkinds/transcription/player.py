@@ -95,6 +95,7 @@ class Player:
         self.rewind_on_resume = 1.5  # seconds replayed when resuming after a pause
         self.idle_timeout_s = 10.0  # paused this long, the output stream is stopped
         self.last_latency_s: float | None = None  # play() to first clip sample handed over
+        self.first_frame_at: float | None = None  # perf_counter() when it was handed over
         self._factory = output_factory
         self._lock = threading.Lock()  # the state below; taken by the audio callback
         self._stream_lock = threading.Lock()  # opening/starting/closing; never by the callback
@@ -464,7 +465,8 @@ class Player:
                 np.clip(out[:count], -1.0, 1.0, out=out[:count])
                 out[count:] = 0.0
                 if count and self._play_requested_at is not None:
-                    self.last_latency_s = time.perf_counter() - self._play_requested_at
+                    self.first_frame_at = time.perf_counter()
+                    self.last_latency_s = self.first_frame_at - self._play_requested_at
                     self._play_requested_at = None
                 if count < frames:
                     ended = True

@@ -154,7 +154,7 @@ def test_a_keyboard_only_session_plays_stamps_tags_splits_and_submits(qtbot, tmp
     assert editor.current == 1 and editor.text_edit.hasFocus()
     qtbot.keyClicks(editor.text_edit, "Thanks")
     press(qtbot, editor, Qt.Key.Key_2, CTRL)  # speaker 2 for this segment
-    press(qtbot, editor, Qt.Key.Key_Up, ALT)  # back to the first segment
+    press(qtbot, editor, Qt.Key.Key_Up, CTRL)  # back to the first segment
     assert editor.current == 0 and editor.player.position == pytest.approx(0.0, abs=0.01)
     press(qtbot, editor, Qt.Key.Key_1, CTRL)
 
@@ -195,7 +195,7 @@ def test_merge_and_dragged_edges_change_the_segments(qtbot, tmp_path) -> None:  
     assert editor.segments[0].end == pytest.approx(0.6)
     editor.waveform.segmentEdgeMoved.emit(1, "start", 0.2)  # clamped at the neighbour's end
     assert editor.segments[1].start == pytest.approx(0.6)
-    press(qtbot, editor, Qt.Key.Key_Up, ALT)
+    press(qtbot, editor, Qt.Key.Key_Up, CTRL)
     press(qtbot, editor, Qt.Key.Key_B, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert [s.text for s in editor.segments] == ["one two"]
 
@@ -217,7 +217,8 @@ def test_without_an_output_device_the_editor_says_why_and_still_works(qtbot, tmp
     def no_device(**_: Any) -> Any:
         raise OSError("Error querying device -1")
 
-    editor = open_editor(qtbot, tmp_path, "en-lecture-bees", player=Player(output_factory=no_device))
+    player = Player(output_factory=no_device)
+    editor = open_editor(qtbot, tmp_path, "en-lecture-bees", player=player)
     assert editor.playback_note.isVisible()
     assert "Playback is unavailable" in editor.playback_note.text()
     assert not editor.player_bar.play_button.isEnabled()

@@ -188,7 +188,8 @@ class TranscriptionEditor(TranscriptEdits, QWidget):
         self.text_edit.setAccessibleName(self.tr("Transcript"))
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.textChanged.connect(self._text_changed)
-        self.text_edit.installEventFilter(self)
+        for target in (self.text_edit, self.waveform, self.segment_list):
+            target.installEventFilter(self)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
@@ -290,12 +291,17 @@ class TranscriptionEditor(TranscriptEdits, QWidget):
         self.player_bar.set_tips({c.id: self.bindings.text(c.id) for c in COMMANDS})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        """Commands bound to keys the text box keeps for itself (it claims them before
-        shortcuts are looked at) still reach the editor while the contributor types."""
-        if watched is self.text_edit and event.type() == QEvent.Type.KeyPress:
+        """The editor's keys win inside the editor: over what the text box would do with
+        them (Ctrl+Up scrolls it) and over the window's own shortcuts (Ctrl+1 shows the
+        task list), so a bound key always does the editor's command while one types."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             assert isinstance(event, QKeyEvent)
             command_id = self._command_for(event)
             if command_id is not None:
+                if kind == QEvent.Type.ShortcutOverride:
+                    event.accept()  # "this widget takes the key": it comes back as a press
+                    return True
                 action = self.actions_by_id[command_id]
                 if action.isEnabled():
                     action.trigger()

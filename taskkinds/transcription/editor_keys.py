@@ -48,8 +48,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("timestamp", "Insert a timestamp", ("Ctrl+J",)),
     Command("split", "Split the segment at the playhead and the cursor", ("Ctrl+B",)),
     Command("merge", "Merge the segment with the next one", ("Ctrl+Shift+B",)),
-    Command("previous_segment", "Previous segment", ("Alt+Up",)),
-    Command("next_segment", "Next segment", ("Alt+Down",)),
+    Command("previous_segment", "Previous segment", ("Ctrl+Up",)),
+    Command("next_segment", "Next segment", ("Ctrl+Down",)),
     Command("seek_segment", "Play from the segment's start", ("Ctrl+Shift+Space",)),
     *(Command(f"tag_{n}", f"Insert tag {n} of the palette", (f"Alt+{n}",)) for n in range(1, 10)),
     *(

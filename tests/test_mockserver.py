@@ -137,7 +137,8 @@ def test_the_demo_catalogue_offers_several_copies_with_their_archive_sizes(
     )
     assert len(ids) == len(set(ids)) >= 12
     # Every kind this version knows has demo bundles on offer.
-    assert {entry.kind for entry in catalogue.bundles} == {"translation", "photo_clip"}
+    kinds = {entry.kind for entry in catalogue.bundles}
+    assert kinds == {"translation", "photo_clip", "transcription"}
     for entry in catalogue.bundles:
         archive = server.data_dir / "bundles" / f"{entry.bundle_id}.zip"
         assert entry.size_bytes == archive.stat().st_size

@@ -199,7 +199,7 @@ def test_export_from_the_menu_writes_the_submitted_results(
     out = tmp_path / "exported.xlf"
     # The file chooser is the one thing a test cannot click through offscreen.
     monkeypatch.setattr(app.dialogs, "ask_export_path", lambda *args: out)
-    [action] = [a for a in window.export_menu.actions() if "XLIFF" in a.text()]
+    [action] = [a for a in window.export_menu.actions() if "XLIFF 2.0" in a.text()]
     action.trigger()
     assert "<target>Bonjour</target>" in out.read_text(encoding="utf-8")
     assert "Exported 1 result(s)" in window.statusBar().currentMessage()

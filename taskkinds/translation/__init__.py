@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taskkinds.base import ExportFormat, TaskKind
-from taskkinds.translation import checks, export, model
+from taskkinds.translation import checks, export, formats, model
 
 KIND = TaskKind(
     id="translation",
@@ -18,5 +18,8 @@ KIND = TaskKind(
     editor_path="taskkinds.translation.editor:TranslationEditor",
     export_formats=(
         ExportFormat(name="xliff", title="XLIFF 2.0", suffix=".xlf", write=export.to_xliff2),
+        ExportFormat(name="xliff12", title="XLIFF 1.2", suffix=".xlf", write=formats.to_xliff12),
+        ExportFormat(name="po", title="Gettext PO", suffix=".po", write=formats.to_po),
+        ExportFormat(name="tmx", title="TMX 1.4 memory", suffix=".tmx", write=formats.to_tmx),
     ),
 )

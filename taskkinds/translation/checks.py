@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from taskkinds.base import Problem, Severity
+from taskkinds.translation import qa
+from taskkinds.translation.glossary import Glossary, glossary_for
 from taskkinds.translation.model import Segment, TranslationPayload, TranslationResult
 from taskkinds.translation.placeables import (
     Number,
@@ -17,7 +19,7 @@ from taskkinds.translation.placeables import (
     without_placeables,
 )
 
-__all__ = ["grade", "validate"]
+__all__ = ["check_all", "grade", "validate"]
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -27,11 +29,27 @@ def validate(payload: TranslationPayload, result: TranslationResult) -> list[Pro
     """Problems with ``result``, in segment order, each located by segment id.
 
     Errors (block submitting): ``missing_target``, ``unknown_segment``, ``empty_target``,
-    ``too_long``, ``placeholder_missing``, ``placeholder_extra``, ``tags_unbalanced``.
-    Warnings: ``number_mismatch``, ``leading_space``, ``trailing_space``, ``double_space``.
-    An empty target gets only ``empty_target``. Targets for segments the payload does
-    not have come last, as ``unknown_segment``.
+    ``too_long``, ``placeholder_missing``, ``placeholder_extra``, ``tags_unbalanced``,
+    ``glossary_forbidden_term``.
+    Warnings: ``number_mismatch``, ``leading_space``, ``trailing_space``, ``double_space``,
+    ``glossary_term_missing`` and those of ``qa`` (punctuation, French spacing, case,
+    brackets, URLs and e-mail addresses, unchanged text, unreviewed memory matches).
+    Warnings the result lists as dismissed are left out. An empty target gets only
+    ``empty_target``. Targets for segments the payload does not have come last, as
+    ``unknown_segment``. The glossary is the payload's own.
     """
+    return qa.visible(check_all(payload, result), result.dismissed)
+
+
+def check_all(
+    payload: TranslationPayload, result: TranslationResult, glossary: Glossary | None = None
+) -> list[Problem]:
+    """Every problem of ``validate``, dismissed warnings included, for the editor.
+
+    ``glossary`` replaces the payload's glossary (the editor passes the payload's terms
+    merged with the contributor's imported ones).
+    """
+    glossary = glossary if glossary is not None else glossary_for(payload)
     problems: list[Problem] = []
     for segment in payload.segments:
         target = result.targets.get(segment.id)
@@ -45,7 +63,9 @@ def validate(payload: TranslationPayload, result: TranslationResult) -> list[Pro
                 )
             )
         else:
-            problems.extend(_segment_problems(payload, segment, target))
+            problems.extend(_segment_problems(payload, segment, target, glossary))
+            if segment.id in result.needs_review and target.strip():
+                problems.append(qa.review_problem(segment.id))
     known = {segment.id for segment in payload.segments}
     for segment_id in result.targets:
         if segment_id not in known:
@@ -61,7 +81,7 @@ def validate(payload: TranslationPayload, result: TranslationResult) -> list[Pro
 
 
 def _segment_problems(
-    payload: TranslationPayload, segment: Segment, target: str
+    payload: TranslationPayload, segment: Segment, target: str, glossary: Glossary
 ) -> Iterator[Problem]:
     where = segment.id
     if not target.strip():
@@ -90,6 +110,9 @@ def _segment_problems(
         segment.source, payload.source_lang, target, payload.target_lang, where
     )
     yield from _spacing_problems(segment.source, target, where)
+    yield from qa.segment_problems(
+        segment.source, target, payload.source_lang, payload.target_lang, where, glossary
+    )
 
 
 def _placeable_problems(source: str, target: str, where: str) -> Iterator[Problem]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from taskkinds.base import ExportItem
 from taskkinds.translation.model import TranslationPayload, TranslationResult
 
-__all__ = ["XLIFF_NAMESPACE", "to_xliff2"]
+__all__ = ["XLIFF_NAMESPACE", "one_language_pair", "result_of", "to_xliff2"]
 
 XLIFF_NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
 M = TypeVar("M", bound=BaseModel)
@@ -38,21 +38,8 @@ def to_xliff2(items: Sequence[ExportItem]) -> bytes:
     Raises ``ValueError`` when ``items`` is empty (XLIFF needs at least one file) or
     when the items do not all share one language pair.
     """
-    if not items:
-        raise ValueError("nothing to export")
-    tasks = [(item, _as(TranslationPayload, item.payload)) for item in items]
+    tasks = one_language_pair(items)
     source_lang, target_lang = tasks[0][1].source_lang, tasks[0][1].target_lang
-    for _, payload in tasks:
-        if (payload.source_lang.lower(), payload.target_lang.lower()) != (
-            source_lang.lower(),
-            target_lang.lower(),
-        ):
-            raise ValueError(
-                "These results mix language pairs "
-                f"({source_lang} → {target_lang} and "
-                f"{payload.source_lang} → {payload.target_lang}). "
-                "Export one language pair at a time."
-            )
 
     root = ET.Element(
         "xliff",
@@ -64,7 +51,7 @@ def to_xliff2(items: Sequence[ExportItem]) -> bytes:
         },
     )
     for number, (item, payload) in enumerate(tasks, start=1):
-        result = _as(TranslationResult, item.result)
+        result = result_of(item)
         file = ET.SubElement(
             root, "file", {"id": f"f{number}", "original": f"{item.bundle_id}/{item.task_id}"}
         )
@@ -84,6 +71,32 @@ def to_xliff2(items: Sequence[ExportItem]) -> bytes:
                 _add_text(ET.SubElement(xliff_segment, "target"), target)
     _indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def one_language_pair(items: Sequence[ExportItem]) -> list[tuple[ExportItem, TranslationPayload]]:
+    """Each item with its payload; raises ``ValueError`` when ``items`` is empty or when
+    the items do not all share one language pair (tags compared ignoring case)."""
+    if not items:
+        raise ValueError("nothing to export")
+    tasks = [(item, _as(TranslationPayload, item.payload)) for item in items]
+    source_lang, target_lang = tasks[0][1].source_lang, tasks[0][1].target_lang
+    for _, payload in tasks:
+        if (payload.source_lang.lower(), payload.target_lang.lower()) != (
+            source_lang.lower(),
+            target_lang.lower(),
+        ):
+            raise ValueError(
+                "These results mix language pairs "
+                f"({source_lang} → {target_lang} and "
+                f"{payload.source_lang} → {payload.target_lang}). "
+                "Export one language pair at a time."
+            )
+    return tasks
+
+
+def result_of(item: ExportItem) -> TranslationResult:
+    """The item's result as a ``TranslationResult``."""
+    return _as(TranslationResult, item.result)
 
 
 def _as(model: type[M], value: BaseModel) -> M:

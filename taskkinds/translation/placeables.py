@@ -109,6 +109,11 @@ def tags_nest(tags: list[Placeable]) -> bool:
     return not open_names
 
 
+def placeable_spans(text: str) -> list[tuple[int, int]]:
+    """Where each placeholder and tag of ``text`` sits (``%%`` is plain text)."""
+    return [m.span() for m in _PLACEABLE.finditer(text) if not m["percent"]]
+
+
 def without_placeables(text: str) -> str:
     """``text`` with every placeholder and tag replaced by a neutral gap character."""
     return _PLACEABLE.sub(lambda m: m[0] if m["percent"] else _GAP, text)

@@ -274,3 +274,54 @@ def test_read_only_keeps_playback_and_refuses_edits(qtbot, tmp_path) -> None:  #
     assert editor.content()["text"] == "Done" and editor.segments == []
     press(qtbot, editor, Qt.Key.Key_Escape)
     assert editor.player.playing
+
+
+def test_playback_settings_are_used_and_kept_in_the_profile(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from taskkinds.transcription.editor_keys import KeysDialog, Preferences
+
+    settings = QSettings(str(tmp_path / "editors.ini"), QSettings.Format.IniFormat)
+    first = open_editor(qtbot, tmp_path / "a", "en-lecture-bees", settings=settings)
+    dialog = KeysDialog(first.bindings, first, Preferences(), ("[hh:mm:ss]", "[mm:ss.f]"))
+    dialog.rewind.setValue(3.0)
+    dialog.skip.setValue(5.0)
+    dialog.timestamp_format.setCurrentText("[mm:ss.f]")
+    first.apply_preferences(dialog.preferences())
+    settings.sync()
+
+    editor = open_editor(
+        qtbot,
+        tmp_path / "b",
+        "en-lecture-bees",
+        settings=QSettings(str(tmp_path / "editors.ini"), QSettings.Format.IniFormat),
+    )
+    assert editor.player.rewind_on_resume == 3.0
+    press(qtbot, editor, Qt.Key.Key_F2)
+    assert editor.player.position == pytest.approx(5.0, abs=0.01)
+    press(qtbot, editor, Qt.Key.Key_J, CTRL)
+    assert editor.text_edit.toPlainText() == "[00:12.6]"  # 5 s into a clip cut at 7.647 s
+    editor.seek(3.5)
+    press(qtbot, editor, Qt.Key.Key_Escape)
+    card_of(editor).pump(1.0)
+    press(qtbot, editor, Qt.Key.Key_Escape)
+    paused_at = editor.player.position
+    press(qtbot, editor, Qt.Key.Key_Escape)
+    assert editor.player.position == pytest.approx(paused_at - 3.0, abs=0.05)
+
+
+def test_the_settings_dialog_refuses_a_key_used_twice(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from taskkinds.transcription.editor_keys import KeysDialog
+
+    editor = open_editor(qtbot, tmp_path, "en-weather")
+    dialog = KeysDialog(editor.bindings, editor)
+    qtbot.addWidget(dialog)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    dialog.editors["timestamp"].setKeySequence(QKeySequence("F1"))  # F1 skips back already
+    assert not ok.isEnabled() and "F1" in dialog.warning.text()
+    dialog.editors["timestamp"].setKeySequence(QKeySequence("F8"))
+    assert ok.isEnabled()
+    dialog.accept()
+    assert [k.toString() for k in editor.bindings.keys("timestamp")] == ["F8"]
+    assert [k.toString() for k in editor.bindings.keys("play_pause")] == ["Esc", "Ctrl+Space"]

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from taskkinds.base import Problem
 from taskkinds.transcription.audio import AudioUnreadable
-from taskkinds.transcription.editor_keys import COMMANDS, KeyBindings, KeysDialog
+from taskkinds.transcription.editor_keys import COMMANDS, KeyBindings, KeysDialog, Preferences
 from taskkinds.transcription.editor_player import SPEED_STEP, PlayerBar
 from taskkinds.transcription.editor_text import TranscriptEdits
 from taskkinds.transcription.model import (
@@ -317,10 +317,25 @@ class TranscriptionEditor(TranscriptEdits, QWidget):
         return None
 
     def edit_keys(self) -> None:
-        """Let the contributor rebind every command (a foot pedal's keys included)."""
-        dialog = KeysDialog(self.bindings, self)
+        """Playback settings and every command's keys (a foot pedal's included)."""
+        current = Preferences(
+            self.player.rewind_on_resume, self.skip_seconds, self.timestamp_format
+        )
+        dialog = KeysDialog(self.bindings, self, current, TIMESTAMP_FORMATS)
         if dialog.exec():
+            self.apply_preferences(dialog.preferences())
             self._apply_keys()
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Use ``prefs`` now and keep them in the profile's settings."""
+        self.player.rewind_on_resume = min(max(prefs.rewind_s, 0.0), 10.0)
+        self.skip_seconds = self.player_bar.skip_seconds = min(max(prefs.skip_s, 0.5), 30.0)
+        if prefs.timestamp_format in TIMESTAMP_FORMATS:
+            self.timestamp_format = prefs.timestamp_format
+        if self._settings is not None:
+            self._settings.setValue("transcription/rewind_s", self.player.rewind_on_resume)
+            self._settings.setValue("transcription/skip_s", self.skip_seconds)
+            self._settings.setValue("transcription/timestamp_format", self.timestamp_format)
 
     # -- settings kept in the profile
 

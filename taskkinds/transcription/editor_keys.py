@@ -1,4 +1,4 @@
-"""Rebindable keys of the transcription editor, and the dialog that rebinds them.
+"""Rebindable keys of the transcription editor, and its settings dialog (playback and keys).
 
 Every command has a stable id, a title and default keys in the spirit of oTranscribe
 and Express Scribe (Esc plays and pauses, F1/F2 skip, F3/F4 change speed, Ctrl+J
@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
     QHeaderView,
     QKeySequenceEdit,
     QLabel,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["COMMANDS", "Command", "KeyBindings", "KeysDialog"]
+__all__ = ["COMMANDS", "Command", "KeyBindings", "KeysDialog", "Preferences"]
 
 SETTINGS_GROUP = "transcription/keys"
 
@@ -115,14 +118,41 @@ class KeyBindings:
         return {key: ids for key, ids in users.items() if len(ids) > 1}
 
 
-class KeysDialog(QDialog):
-    """A table of commands with one key editor each; OK saves, Defaults restores."""
+@dataclass
+class Preferences:
+    """Playback and typing settings of the transcription editor."""
 
-    def __init__(self, bindings: KeyBindings, parent: QWidget | None = None) -> None:
+    rewind_s: float = 1.5  # replayed when resuming after a pause
+    skip_s: float = 2.0  # F1 / F2
+    timestamp_format: str = "[hh:mm:ss]"
+
+
+class KeysDialog(QDialog):
+    """Playback settings, then a table of commands with one key editor each; OK saves,
+    Defaults restores the keys."""
+
+    def __init__(
+        self,
+        bindings: KeyBindings,
+        parent: QWidget | None = None,
+        preferences: Preferences | None = None,
+        timestamp_formats: tuple[str, ...] = ("[hh:mm:ss]",),
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Transcription keys"))
+        self.setWindowTitle(self.tr("Transcription settings"))
         self.bindings = bindings
+        prefs = preferences or Preferences()
         layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.rewind = self._seconds(prefs.rewind_s, 0.0, 10.0)
+        form.addRow(self.tr("Rewind when resuming"), self.rewind)
+        self.skip = self._seconds(prefs.skip_s, 0.5, 30.0)
+        form.addRow(self.tr("Skip back and forward by"), self.skip)
+        self.timestamp_format = QComboBox(self)
+        self.timestamp_format.addItems(list(timestamp_formats))
+        self.timestamp_format.setCurrentText(prefs.timestamp_format)
+        form.addRow(self.tr("Timestamp format (Ctrl+J)"), self.timestamp_format)
+        layout.addLayout(form)
         intro = QLabel(
             self.tr(
                 "Click a key box, then press the key or the foot-pedal button to use. "
@@ -166,8 +196,25 @@ class KeysDialog(QDialog):
         layout.addWidget(buttons)
         for edit in self.editors.values():
             edit.keySequenceChanged.connect(self._show_conflicts)
-        self.resize(520, 560)
+        self.resize(540, 640)
         self._show_conflicts()
+
+    def _seconds(self, value: float, low: float, high: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setRange(low, high)
+        box.setSingleStep(0.5)
+        box.setDecimals(1)
+        box.setSuffix(self.tr(" s"))
+        box.setValue(value)
+        return box
+
+    def preferences(self) -> Preferences:
+        """The playback settings as chosen in the dialog."""
+        return Preferences(
+            rewind_s=self.rewind.value(),
+            skip_s=self.skip.value(),
+            timestamp_format=self.timestamp_format.currentText(),
+        )
 
     def chosen(self) -> dict[str, QKeySequence]:
         """The first key of each command as currently typed in the table."""

@@ -78,8 +78,8 @@ class PlayerBar(QWidget):
         self.loop_button.setCheckable(True)
         self.loop_button.toggled.connect(self.loopToggled)
         layout.addStretch(1)
-        self.keys_button = self._button(None, "Keys…")
-        self.keys_button.setText(self.tr("Keys…"))
+        self.keys_button = self._button(None, "Playback settings and keys")
+        self.keys_button.setText(self.tr("Settings…"))
         self.keys_button.clicked.connect(self.keysClicked)
         self.skip_seconds = 2.0
         self.show_time(0.0, 0.0, 0.0)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class AppContext:
     profile: Profile
     db: Executor  # one worker: it owns the write connection
-    net: Executor  # a few workers for network work (sync arrives with the server)
+    net: Executor  # a few workers: network work, and heavy computing off the database worker
     demo: bool = False
     store: Store | None = None
     registry: Registry | None = None

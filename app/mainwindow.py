@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.changes import SUBMITTED_STATES, Change
 from app.context import AppContext
 from app.formatting import money
+from app.kind_memory import KindMemories
 from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.auto_sign_in = auto_sign_in
         self.auto_claim = auto_claim
         self._editors_ini: QSettings | None = None
+        self.memories = KindMemories(ctx)
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
         self._opening: str | None = None
@@ -321,6 +323,13 @@ class MainWindow(QMainWindow):
         )
         key = task["id"]
         editor.draftChanged.connect(lambda c, key=key: self._editor_changed(key, c))
+        if kind.memory is not None and hasattr(editor, "set_memory"):
+            self.memories.request(kind, payload, lambda m, e=editor: self._give_memory(e, m))
+            memory_key = kind.memory.key(payload)
+            if hasattr(editor, "memoryLearned"):
+                editor.memoryLearned.connect(
+                    lambda records, kind=kind, k=memory_key: self.memories.keep(kind, k, records)
+                )
         editor.submitRequested.connect(lambda c, key=key: self._submit(key, c))
         self.current = OpenTask(key, kind, payload, read_only)
         where = self.queue_panel.position_of(key)
@@ -396,11 +405,19 @@ class MainWindow(QMainWindow):
             )
             return
         self.autosaver.discard(key)
+        learned = self.current if self.current and self.current.key == key else None
         op(self.store.submit, key, content).success(
-            lambda _uuid, key=key: self._submitted(key)
+            lambda _uuid, key=key: self._submitted(key, learned, content)
         ).failure(self.report_error).run(self.ctx.db)
 
-    def _submitted(self, key: str) -> None:
+    def _submitted(
+        self, key: str, task: OpenTask | None = None, content: dict | None = None
+    ) -> None:
+        if task is not None and content is not None:
+            try:
+                self.memories.learn(task.kind, task.payload, task.kind.parse_result(content))
+            except ValueError:
+                log.warning("a submitted %s result did not parse", task.kind.id)
         if self.link is not None:
             self.link.submitted()
         self.statusBar().showMessage(self.tr("Result queued for sending."), 5000)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 
-from taskkinds.base import ExportFormat, ExportItem, Problem, Severity, TaskKind
+from taskkinds.base import ExportFormat, ExportItem, KindMemory, Problem, Severity, TaskKind
 
 __all__ = [
     "BUILTIN_KINDS",
     "DuplicateKind",
     "ExportFormat",
     "ExportItem",
+    "KindMemory",
     "Problem",
     "Registry",
     "Severity",

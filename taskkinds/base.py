@@ -63,6 +63,23 @@ class ExportFormat:
 
 
 @dataclass(frozen=True)
+class KindMemory:
+    """What a kind learns from submitted work and offers back while editing, such as a
+    translation memory. Records are plain JSON objects the shell keeps without reading.
+
+    ``key`` names the memory a task uses (for translation, its language pair);
+    ``learn`` gives the records a submitted result adds; ``build`` turns every record
+    kept under a key into the object the kind's editor works with (built off the UI
+    thread); ``add`` puts new records into an object already built.
+    """
+
+    key: Callable[[Any], str]
+    learn: Callable[[Any, Any], list[dict[str, Any]]]
+    build: Callable[[str, list[dict[str, Any]]], Any]
+    add: Callable[[Any, list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
 class TaskKind:
     """Everything the shell needs to know about one kind of task.
 
@@ -80,6 +97,7 @@ class TaskKind:
     summarize: Callable[[Any], str]
     editor_path: str  # "package.module:ClassName", imported lazily
     export_formats: tuple[ExportFormat, ...] = field(default_factory=tuple)
+    memory: KindMemory | None = None  # what the kind learns from submitted work, if anything
 
     def parse_payload(self, data: Any) -> BaseModel:
         """Validate a payload from a bundle; raises pydantic.ValidationError."""

@@ -17,6 +17,7 @@ from app.changes import OUTBOX_STATES, SUBMITTED_STATES, TASK_STATES, Change
 if TYPE_CHECKING:
     import sqlite_utils
 
+from app.store.memory import KindMemoryRecords
 from app.store.records import (
     AlreadySubmitted,
     NewBundle,
@@ -43,7 +44,7 @@ _TASK_ROW_SQL = (
 )
 
 
-class Store(SyncRecords):
+class Store(SyncRecords, KindMemoryRecords):
     """All reads and writes of a profile's database."""
 
     def __init__(self, path: Path) -> None:

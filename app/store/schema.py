@@ -103,10 +103,22 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
 
 
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    # What kinds learn from submitted work (a translation memory), opaque to the store.
+    db.table("kind_memory").create(
+        {"id": int, "kind": str, "key": str, "digest": str, "record": str, "added_at": str},
+        pk="id",
+        not_null={"kind", "key", "digest", "record", "added_at"},
+    )
+    db.table("kind_memory").create_index(["digest"], unique=True)
+    db.table("kind_memory").create_index(["kind", "key"])
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
+    _migrate_4,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

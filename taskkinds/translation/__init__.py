@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taskkinds.base import ExportFormat, TaskKind
-from taskkinds.translation import checks, export, formats, model
+from taskkinds.translation import checks, export, formats, model, workspace
 
 KIND = TaskKind(
     id="translation",
@@ -22,4 +22,5 @@ KIND = TaskKind(
         ExportFormat(name="po", title="Gettext PO", suffix=".po", write=formats.to_po),
         ExportFormat(name="tmx", title="TMX 1.4 memory", suffix=".tmx", write=formats.to_tmx),
     ),
+    memory=workspace.MEMORY,
 )

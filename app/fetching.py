@@ -8,6 +8,7 @@ from a USB stick.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,12 @@ def fetch_lease(
     dest = downloads_dir(profile) / f"{lease.bundle_id}.zip"
     dest.parent.mkdir(parents=True, exist_ok=True)
     run(lambda: store.set_lease_state(lease.bundle_id, "downloading"))
+    started = time.monotonic()
     try:
         result = download_archive(client, lease, dest, progress=progress, cancel=cancel)
+        seconds = round(time.monotonic() - started, 3)
+        # Time spent downloading counts in the "all time" hourly wage.
+        run(lambda: store.log_event("bundle_downloaded", bundle=lease.bundle_id, seconds=seconds))
         outcome = run(
             lambda: import_bundle_file(store, profile, result.path, registry, source="server")
         )

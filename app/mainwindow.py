@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from app.activity import TaskTime
 from app.changes import SUBMITTED_STATES, Change
 from app.context import AppContext
 from app.formatting import money
@@ -28,6 +29,7 @@ from app.kind_memory import KindMemories
 from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
+from app.worktime import BreakBanner, WorkTime
 from taskkinds import TaskKind, UnknownKind
 
 if TYPE_CHECKING:
@@ -160,10 +162,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         work = QWidget(self)
-        work_layout = QHBoxLayout(work)
-        work_layout.setContentsMargins(4, 4, 4, 4)
+        work_column = QVBoxLayout(work)
+        work_column.setContentsMargins(4, 4, 4, 4)
+        self.break_banner = BreakBanner(work)
+        work_column.addWidget(self.break_banner)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, work)
-        work_layout.addWidget(self.splitter)
+        work_column.addWidget(self.splitter, 1)
 
         self.queue_panel = QueuePanel(self.splitter)
         self.queue_panel.taskChosen.connect(self.open_task)
@@ -188,6 +192,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([420, 620])
 
         self.tabs.addTab(work, self.tr("Tasks"))
+        self.work_time = WorkTime(lambda: self.pane.editor, self.break_banner, parent=self)
+        self.work_time.finished.connect(self._keep_task_time)
+        self.work_time.suggestion.connect(lambda text: self.statusBar().showMessage(text, 15000))
         # The outbox view is built the first time it is shown: start-up only pays for the queue.
         self._outbox_view: OutboxView | None = None
         self._outbox_rows: list = []
@@ -347,6 +354,22 @@ class MainWindow(QMainWindow):
         self._check(editor.content() if content is not None else None)
         if not read_only and hasattr(editor, "focus_first_empty"):
             editor.focus_first_empty()
+        if read_only:
+            self.work_time.stop()
+        else:
+            self.work_time.start(key)
+
+    def _keep_task_time(self, measured: TaskTime) -> None:
+        op(self.store.add_task_time, measured.key, measured.active_s, measured.spent_s).failure(
+            self.report_error
+        ).run(self.ctx.db)
+
+    def _give_memory(self, editor: QWidget, memory: Any) -> None:
+        """Hand a built memory to ``editor`` unless the contributor closed it meanwhile."""
+        import shiboken6
+
+        if shiboken6.isValid(editor):
+            editor.set_memory(memory)
 
     # ---------------------------------------------------------------- drafts and submit
 
@@ -406,6 +429,9 @@ class MainWindow(QMainWindow):
             return
         self.autosaver.discard(key)
         learned = self.current if self.current and self.current.key == key else None
+        if learned is not None:
+            # Its time goes to the store first: the result is sent with it.
+            self.work_time.submitted(learned.kind.id, learned.kind.title)
         op(self.store.submit, key, content).success(
             lambda _uuid, key=key: self._submitted(key, learned, content)
         ).failure(self.report_error).run(self.ctx.db)
@@ -601,6 +627,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.autosaver.flush()
+        self.work_time.close()
         if self.link is not None:
             self.link.close()
         settings = self._window_settings()

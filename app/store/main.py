@@ -17,7 +17,7 @@ from app.changes import OUTBOX_STATES, SUBMITTED_STATES, TASK_STATES, Change
 if TYPE_CHECKING:
     import sqlite_utils
 
-from app.store.memory import KindMemoryRecords
+from app.store.memory import KindMemoryRecords, TaskTimeRecords
 from app.store.records import (
     AlreadySubmitted,
     NewBundle,
@@ -44,7 +44,7 @@ _TASK_ROW_SQL = (
 )
 
 
-class Store(SyncRecords, KindMemoryRecords):
+class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
     """All reads and writes of a profile's database."""
 
     def __init__(self, path: Path) -> None:

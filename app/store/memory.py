@@ -1,5 +1,6 @@
 """What task kinds learn from submitted work, kept for later tasks (a translation memory,
-imported glossary terms). The store keeps records opaque: each kind says what they mean.
+imported glossary terms), and the time measured on each task. The store keeps kinds'
+records opaque: each kind says what they mean.
 
 A mixin of ``Store``: it relies on ``conn`` and ``db`` from there.
 """
@@ -32,9 +33,7 @@ class KindMemoryRecords:
         @property
         def db(self) -> sqlite_utils.Database: ...
 
-    def add_memory_records(
-        self, kind: str, key: str, records: Iterable[Mapping[str, Any]]
-    ) -> int:
+    def add_memory_records(self, kind: str, key: str, records: Iterable[Mapping[str, Any]]) -> int:
         """Keep ``records`` for ``kind`` under ``key``; a record already kept (the same
         content) is not added twice. Returns how many were new."""
         now = now_iso()
@@ -66,3 +65,53 @@ class KindMemoryRecords:
             "SELECT count(*) FROM kind_memory WHERE kind = ? AND key = ?", [kind, key]
         ).fetchone()
         return int(row[0])
+
+
+class TaskTimeRecords:
+    """Seconds measured on tasks: active (focused and busy) and spent (open)."""
+
+    conn: sqlite3.Connection
+
+    if TYPE_CHECKING:
+
+        @property
+        def db(self) -> sqlite_utils.Database: ...
+
+    def add_task_time(self, key: str, active_s: float, spent_s: float) -> None:
+        """Add one sitting's seconds to a task's (a task may be opened several times).
+        Nothing is kept for a task the profile does not hold."""
+        if active_s <= 0 and spent_s <= 0:
+            return
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT INTO task_time (task_id, kind, active_s, spent_s, updated_at) "
+                "SELECT id, kind, ?, ?, ? FROM tasks WHERE id = ? "
+                "ON CONFLICT(task_id) DO UPDATE SET "
+                "active_s = task_time.active_s + excluded.active_s, "
+                "spent_s = task_time.spent_s + excluded.spent_s, updated_at = excluded.updated_at",
+                [max(active_s, 0.0), max(spent_s, 0.0), now_iso(), key],
+            )
+
+    def task_time(self, key: str) -> tuple[float, float] | None:
+        """``(active_s, spent_s)`` of a task, or None when nothing was measured."""
+        row = self.conn.execute(
+            "SELECT active_s, spent_s FROM task_time WHERE task_id = ?", [key]
+        ).fetchone()
+        return (float(row[0]), float(row[1])) if row else None
+
+    def task_times(self) -> dict[str, tuple[str, float, float]]:
+        """Every task's ``(kind, active_s, spent_s)`` by task key."""
+        cursor = self.conn.execute("SELECT task_id, kind, active_s, spent_s FROM task_time")
+        return {key: (kind, float(a), float(s)) for key, kind, a, s in cursor}
+
+    def download_seconds(self) -> float:
+        """Time spent downloading bundles, from the events the downloads logged."""
+        total = 0.0
+        for (detail,) in self.conn.execute(
+            "SELECT detail FROM events WHERE type = 'bundle_downloaded'"
+        ):
+            try:
+                total += float(json.loads(detail or "{}").get("seconds", 0))
+            except (ValueError, TypeError, AttributeError):
+                continue
+        return total

@@ -114,11 +114,21 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     db.table("kind_memory").create_index(["kind", "key"])
 
 
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    # Time measured on each task (active and open), for the hourly wage; sent with results.
+    db.table("task_time").create(
+        {"task_id": str, "kind": str, "active_s": float, "spent_s": float, "updated_at": str},
+        pk="task_id",
+        not_null={"kind", "active_s", "spent_s", "updated_at"},
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -51,6 +51,7 @@ class StoreSync:
                 kind=row["kind"],
                 result=row["result"],
                 submitted_at=datetime.fromisoformat(row["created_at"]),
+                active_seconds=None if row["active_s"] is None else round(row["active_s"], 1),
             )
             for row in rows
         ]

@@ -45,10 +45,12 @@ class SyncRecords:
     # -- sync with a server (the engine reaches these through the database worker)
 
     def pending_results(self, limit: int) -> list[dict[str, Any]]:
-        """Queued results, oldest first, with what the server needs to know about each."""
+        """Queued results, oldest first, with what the server needs to know about each
+        (``active_s``: the active time measured on the task, or None)."""
         rows = self._dicts(
-            "SELECT o.uuid, t.bundle_id, t.task_id, o.kind, o.result, o.created_at "
-            "FROM outbox o JOIN tasks t ON t.id = o.task_id WHERE o.state = 'queued' "
+            "SELECT o.uuid, t.bundle_id, t.task_id, o.kind, o.result, o.created_at, "
+            "tt.active_s FROM outbox o JOIN tasks t ON t.id = o.task_id "
+            "LEFT JOIN task_time tt ON tt.task_id = o.task_id WHERE o.state = 'queued' "
             "ORDER BY o.rowid LIMIT ?",
             [limit],
         )

@@ -26,6 +26,7 @@ from app.changes import SUBMITTED_STATES, Change
 from app.context import AppContext
 from app.formatting import money
 from app.kind_memory import KindMemories
+from app.leases import lease_times, left_text
 from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
@@ -56,6 +57,8 @@ class OpenTask:
 class StatusSnapshot:
     waiting: int
     earnings_today: dict[str, Decimal]
+    leases: list[dict[str, Any]]
+    server_offset_s: float
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.auto_sign_in = auto_sign_in
         self.auto_claim = auto_claim
         self._editors_ini: QSettings | None = None
+        self.lease_times: dict = {}
         self.memories = KindMemories(ctx)
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
@@ -211,7 +215,20 @@ class MainWindow(QMainWindow):
         self.waiting_label.setObjectName("waitingCount")
         self.earnings_label = QLabel(self)
         self.earnings_label.setObjectName("earningsToday")
-        for widget in (self.network_label, self.waiting_label, self.earnings_label):
+        self.lease_label = QLabel(self)
+        self.lease_label.setObjectName("leaseWarning")
+        self.lease_label.hide()
+        # Lease time runs out offline too: look again every minute.
+        self._lease_timer = QTimer(self)
+        self._lease_timer.setInterval(60_000)
+        self._lease_timer.timeout.connect(self.refresh_status)
+        self._lease_timer.start()
+        for widget in (
+            self.lease_label,
+            self.network_label,
+            self.waiting_label,
+            self.earnings_label,
+        ):
             bar.addPermanentWidget(widget)
         bar.addWidget(self.profile_label, 1)
         self.pane.show_placeholder(has_tasks=False)
@@ -345,8 +362,21 @@ class MainWindow(QMainWindow):
             if where
             else ""
         )
+        held = self.lease_times.get(task["bundle_id"])
+        lease = (
+            self.tr("Lease: %1 left").replace("%1", left_text(held.left))
+            if held is not None and held.level != "expired"
+            else self.tr("Lease ended")
+            if held is not None
+            else ""
+        )
         self.pane.show_task(
-            task, editor, read_only=read_only, position=position, kind_title=kind.title
+            task,
+            editor,
+            read_only=read_only,
+            position=position,
+            kind_title=kind.title,
+            lease=lease,
         )
         if read_only and hasattr(editor, "set_read_only"):
             editor.set_read_only(True)
@@ -513,7 +543,10 @@ class MainWindow(QMainWindow):
 
         def snapshot() -> StatusSnapshot:
             return StatusSnapshot(
-                store.outbox_waiting(), store.earnings_on(datetime.now(UTC).date())
+                store.outbox_waiting(),
+                store.earnings_on(datetime.now(UTC).date()),
+                store.leases(["claimed", "downloading", "imported"]),
+                float(store.setting("server_clock_offset_s", 0.0) or 0.0),
             )
 
         op(snapshot).success(self._status_loaded).run(self.ctx.db)
@@ -526,6 +559,30 @@ class MainWindow(QMainWindow):
         else:
             amounts = money(0, "EUR", locale)
         self.earnings_label.setText(self.tr("Today: %1").replace("%1", amounts))
+        self._show_leases(snap)
+
+    def _show_leases(self, snap: StatusSnapshot) -> None:
+        """The lease that ends first, when it ends within the warning time or has ended."""
+        times = lease_times(snap.leases, server_offset_s=snap.server_offset_s)
+        self.lease_times = times
+        urgent = sorted((t for t in times.values() if t.level != "ok"), key=lambda t: t.left)
+        if not urgent:
+            self.lease_label.hide()
+            return
+        first = urgent[0]
+        if first.level == "expired":
+            text = self.tr("Lease of %1 has ended: its results may be refused")
+            colour = "#b3261e"
+        else:
+            text = self.tr("Lease of %1 ends in %2: submit or release it")
+            colour = "#8a5a00"
+        more = len(urgent) - 1
+        label = text.replace("%1", first.bundle_id).replace("%2", left_text(first.left))
+        if more:
+            label += self.tr(" (and %1 more)").replace("%1", str(more))
+        self.lease_label.setText(label)
+        self.lease_label.setStyleSheet(f"color: {colour}; font-weight: bold")
+        self.lease_label.show()
 
     # ---------------------------------------------------------------- import and export
 

@@ -171,7 +171,14 @@ class TaskPane(QStackedWidget):
             self.addWidget(self._task_page)
 
     def show_task(
-        self, task: dict, editor: QWidget, *, read_only: bool, position: str, kind_title: str
+        self,
+        task: dict,
+        editor: QWidget,
+        *,
+        read_only: bool,
+        position: str,
+        kind_title: str,
+        lease: str = "",
     ) -> None:
         self._ensure_task_page()
         self._drop_editor()
@@ -188,6 +195,8 @@ class TaskPane(QStackedWidget):
                 "%1", self._locale.toString(deadline, QLocale.FormatType.ShortFormat)
             ),
         ]
+        if lease:
+            parts.append(lease)
         self.details.setText("  ·  ".join(parts))
         self.instructions.setText(task["instructions"])
         self._toggle_instructions(self.instructions_toggle.isChecked())

@@ -39,3 +39,38 @@ def test_time_left_reads_briefly() -> None:
     assert left_text(timedelta(hours=3, minutes=12)) == "3 h 12 min"
     assert left_text(timedelta(seconds=30)) == "1 min"
     assert left_text(timedelta(0)) == "expired"
+
+
+def test_the_window_warns_of_a_lease_ending_soon_and_shows_time_left_on_its_tasks(
+    qtbot, profile, bundle_file
+) -> None:  # type: ignore[no-untyped-def]
+    from app.context import AppContext
+    from app.mainwindow import MainWindow
+
+    ctx = AppContext.open(profile, inline=True)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.import_files([bundle_file])
+        soon = datetime.now(UTC) + timedelta(hours=2, minutes=30)
+        ctx.store.save_lease(
+            {
+                "bundle_id": "b-test", "lease_id": "l1", "kind": "translation",
+                "expires_at": soon.isoformat(), "archive_path": "/v1/bundles/b-test",
+                "archive_sha256": "0" * 64, "size_bytes": 1,
+            }
+        )  # fmt: skip
+        ctx.store.set_lease_state("b-test", "imported")
+        window.refresh_status()
+        assert window.lease_label.isVisible()
+        assert "b-test ends in 2 h" in window.lease_label.text()
+        window.queue.setCurrentIndex(window.queue_proxy.index(0, 0))
+        assert "Lease: 2 h" in window.pane.details.text()
+        # Offline, with the server's clock known to run 3 hours ahead of this laptop's.
+        ctx.store.set_setting("server_clock_offset_s", 3 * 3600)
+        window.refresh_status()
+        assert "has ended" in window.lease_label.text()
+    finally:
+        window.close()
+        ctx.close()

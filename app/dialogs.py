@@ -76,3 +76,40 @@ def show_about(parent: QWidget) -> None:
             "sent when the network comes back.</p><p>Licence: GPL-3.0-or-later.</p>"
         ).replace("%1", __version__),
     )
+
+
+def ask_bundle_to_release(parent: QWidget, choices: list[tuple[str, str]]) -> str | None:
+    """Let the contributor pick one of ``choices`` ``(bundle_id, description)``; None if
+    they cancel."""
+    from PySide6.QtWidgets import QInputDialog
+
+    if not choices:
+        return None
+    labels = [description for _, description in choices]
+    label, ok = QInputDialog.getItem(
+        parent,
+        _tr("Release a bundle"),
+        _tr("Give this bundle back to the platform:"),
+        labels,
+        0,
+        False,
+    )
+    if not ok:
+        return None
+    return choices[labels.index(label)][0]
+
+
+def confirm_release(parent: QWidget, title: str, open_tasks: int) -> bool:
+    """Ask before giving a bundle back: its unsubmitted tasks and drafts are lost."""
+    text = _tr(
+        "Release “%1”? Its %2 task(s) not submitted yet go back to the platform, and your "
+        "drafts of them are deleted. Results you already submitted still count."
+    )
+    answer = QMessageBox.question(
+        parent,
+        _tr("Release the bundle?"),
+        text.replace("%1", title).replace("%2", str(open_tasks)),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes

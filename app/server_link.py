@@ -57,6 +57,8 @@ class ServerLink(QObject):
         self.service.downloadProgress.connect(self.catalogue.show_progress)
         self.service.downloadFinished.connect(self._downloaded)
         self.service.downloadFailed.connect(self._download_failed)
+        self.service.released.connect(self._released)
+        self.service.releaseFailed.connect(self._release_failed)
 
     def install(self, menu: QMenu, label: QLabel) -> None:
         self.label = label
@@ -68,7 +70,11 @@ class ServerLink(QObject):
         self.sync_action.triggered.connect(self.service.sync_now)
         self.sign_out_action = QAction(self.tr("Sign &out"), self.window)
         self.sign_out_action.triggered.connect(self.sign_out)
-        for action in (self.sign_in_action, self.sync_action, self.sign_out_action):
+        self.release_action = QAction(self.tr("&Release a bundle…"), self.window)
+        self.release_action.setToolTip(self.tr("Give a claimed bundle back to the platform"))
+        self.release_action.triggered.connect(self.ask_release)
+        actions = (self.sign_in_action, self.sync_action, self.release_action, self.sign_out_action)
+        for action in actions:
             menu.addAction(action)
             self.window.addAction(action)
         self.service.start()
@@ -172,6 +178,62 @@ class ServerLink(QObject):
         )
         self.window.report_error(exc)
 
+    # -- releasing a bundle
+
+    def ask_release(self) -> None:
+        """Choose a held bundle, confirm, then give it back (asked every time)."""
+        store = self.ctx.store
+
+        def held() -> list[tuple[str, str, int]]:
+            titles = {b["id"]: b["title"] for b in store.bundles()}
+            return [
+                (row["bundle_id"], titles.get(row["bundle_id"], row["bundle_id"]),
+                 store.open_task_count(row["bundle_id"]))
+                for row in store.leases(["claimed", "downloading", "imported"])
+            ]  # fmt: skip
+
+        op(held).success(self._choose_release).run(self.ctx.db)
+
+    def _choose_release(self, held: list[tuple[str, str, int]]) -> None:
+        from app import dialogs
+
+        if not held:
+            self.window.statusBar().showMessage(self.tr("You hold no bundle to release."), 5000)
+            return
+        choices = [
+            (bundle, self.tr("%1 — %2 task(s) open").replace("%1", title).replace("%2", str(n)))
+            for bundle, title, n in held
+        ]
+        bundle_id = dialogs.ask_bundle_to_release(self.window, choices)
+        if bundle_id is None:
+            return
+        title, open_tasks = next((t, n) for b, t, n in held if b == bundle_id)
+        if not dialogs.confirm_release(self.window, title, open_tasks):
+            return
+        if self.window.current is not None and self.window.current.key.startswith(f"{bundle_id}/"):
+            self.window.autosaver.flush()
+        self.service.release(bundle_id)
+
+    def _released(self, bundle_id: str) -> None:
+        text = self.tr("Released '%1': its open tasks went back to the platform.")
+        self.window.statusBar().showMessage(text.replace("%1", bundle_id), 8000)
+        current = self.window.current
+        if current is not None and current.key.startswith(f"{bundle_id}/"):
+            self.window.current = None
+            self.window.work_time.stop()
+            self.window.pane.show_placeholder(has_tasks=True)
+        self.window.refresh_queue()
+        self.window.refresh_status()
+
+    def _release_failed(self, bundle_id: str, exc: BaseException) -> None:
+        self.window.statusBar().showMessage(
+            self.tr("'%1' could not be released: %2")
+            .replace("%1", bundle_id)
+            .replace("%2", str(exc)),
+            10000,
+        )
+        self.window.report_error(exc)
+
     # -- status
 
     def _state(self, state: SyncState) -> None:
@@ -181,6 +243,7 @@ class ServerLink(QObject):
         signed = self.service.account is not None
         self.sync_action.setEnabled(self.service.can_sync)
         self.sign_out_action.setEnabled(signed)
+        self.release_action.setEnabled(signed)
 
     def _store_changed(self, change: Any) -> None:
         self.window._apply_change(change)

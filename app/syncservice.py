@@ -44,6 +44,8 @@ class SyncService(QObject):
     downloadProgress = Signal(object)  # sync.download.DownloadProgress
     downloadFinished = Signal(object)  # ImportOutcome
     downloadFailed = Signal(str, object)  # bundle id, exception
+    released = Signal(str)  # bundle id given back to the server
+    releaseFailed = Signal(str, object)  # bundle id, exception
     _fromWorker = Signal(object, object)  # (callable, argument): hop to the UI thread
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
@@ -239,6 +241,27 @@ class SyncService(QObject):
         op(work).success(self._downloaded).failure(
             lambda exc: self.downloadFailed.emit(bundle_id, exc)
         ).run(ctx.net)
+
+    def release(self, bundle_id: str) -> None:
+        """Give ``bundle_id`` back to the server, then drop its open tasks here."""
+        ctx, client = self.ctx, self.client()
+
+        def work() -> Any:
+            client.release(bundle_id)
+            change, empty = ctx.db.call(lambda: ctx.store.release_bundle(bundle_id))
+            if empty:
+                import shutil
+
+                shutil.rmtree(ctx.profile.bundle_dir(bundle_id), ignore_errors=True)
+            return change
+
+        op(work).success(lambda change: self._released(bundle_id, change)).failure(
+            lambda exc: self.releaseFailed.emit(bundle_id, exc)
+        ).run(ctx.net)
+
+    def _released(self, bundle_id: str, change: Change) -> None:
+        self.storeChanged.emit(change)
+        self.released.emit(bundle_id)
 
     def _downloaded(self, outcome: Any) -> None:
         self.downloadFinished.emit(outcome)

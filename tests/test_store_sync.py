@@ -111,3 +111,32 @@ def test_catalogue_and_leases_are_kept_for_offline_viewing(store: Store) -> None
     store.set_lease_state("b-9", "imported")
     assert [(row["bundle_id"], row["state"]) for row in store.leases()] == [("b-9", "imported")]
     assert store.leases(["claimed"]) == []
+
+
+def test_releasing_a_bundle_drops_its_open_tasks_and_drafts_and_keeps_submitted_ones(
+    store: Store,
+) -> None:
+    keys = add_bundle(store, tasks=3)
+    store.save_lease(
+        {
+            "bundle_id": "b1", "lease_id": "l1", "kind": "translation",
+            "expires_at": "2026-12-01T00:00:00+00:00", "archive_path": "/v1/bundles/b1",
+            "archive_sha256": "0" * 64, "size_bytes": 10,
+        }
+    )  # fmt: skip
+    store.submit(keys[0], {"n": 0})
+    store.save_draft(keys[1], {"n": 1})
+    assert store.open_task_count("b1") == 2
+    change, empty = store.release_bundle("b1")
+    assert change.tasks == frozenset(keys[1:]) and not empty
+    assert [t.id for t in store.tasks()] == [keys[0]]
+    assert store.draft(keys[1]) is None
+    assert store.leases()[0]["state"] == "released"
+    assert store.pending_results(10)[0]["uuid"]  # the submitted result still goes up
+    assert store.integrity_check() == "ok"
+
+
+def test_releasing_a_bundle_with_nothing_submitted_removes_it(store: Store) -> None:
+    add_bundle(store, tasks=2)
+    _, empty = store.release_bundle("b1")
+    assert empty and store.bundles() == [] and store.tasks() == []

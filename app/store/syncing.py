@@ -216,3 +216,39 @@ class SyncRecords:
             "ORDER BY claimed_at",
             wanted,
         )
+
+    def release_bundle(self, bundle_id: str) -> tuple[Change, bool]:
+        """The server took back ``bundle_id``: its unsubmitted tasks and their drafts go,
+        the lease is marked released. Submitted tasks stay (their results still count).
+        Returns the change and whether the bundle is now empty (its media can go)."""
+        with self.db.atomic():
+            keys = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT id FROM tasks WHERE bundle_id = ? AND state IN ('new', 'draft')",
+                    [bundle_id],
+                )
+            ]
+            marks = ", ".join("?" * len(keys))
+            if keys:
+                self.conn.execute(f"DELETE FROM drafts WHERE task_id IN ({marks})", keys)
+                self.conn.execute(f"DELETE FROM task_time WHERE task_id IN ({marks})", keys)
+                self.conn.execute(f"DELETE FROM tasks WHERE id IN ({marks})", keys)
+            left = self.conn.execute(
+                "SELECT count(*) FROM tasks WHERE bundle_id = ?", [bundle_id]
+            ).fetchone()[0]
+            if not left:
+                self.conn.execute("DELETE FROM bundles WHERE id = ?", [bundle_id])
+            self.conn.execute(
+                "UPDATE leases SET state = 'released' WHERE bundle_id = ?", [bundle_id]
+            )
+            self._event("bundle_released", None, {"bundle": bundle_id, "tasks": len(keys)})
+        return Change(bundles=True, tasks=frozenset(keys), drafts=bool(keys)), not left
+
+    def open_task_count(self, bundle_id: str) -> int:
+        """Tasks of a bundle not submitted yet (what releasing it gives back)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM tasks WHERE bundle_id = ? AND state IN ('new', 'draft')",
+            [bundle_id],
+        ).fetchone()
+        return int(row[0])

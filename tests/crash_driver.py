@@ -43,9 +43,9 @@ def main() -> None:
 
     original_submitted = window._submitted
 
-    def submitted(key: str) -> None:
+    def submitted(key: str, *rest: object) -> None:
         write("submitted", key=key)  # the store committed before this callback runs
-        original_submitted(key)
+        original_submitted(key, *rest)  # type: ignore[arg-type]
 
     window._submitted = submitted  # type: ignore[method-assign]
 

@@ -177,12 +177,19 @@ def test_with_real_worker_threads_the_ui_stays_live_and_nothing_is_lost(
             lambda: window.current is not None and window.current.key != key, timeout=5000
         )
         next_key = window.current.key
-        qtbot.keyClicks(window.pane.editor.rows[0].target, "x")
+        # Its "Save" is filled from the memory the submitted task just taught, for review.
+        following = window.pane.editor
+        qtbot.waitUntil(lambda: following.rows[0].text() == "Enregistrer", timeout=5000)
+        qtbot.keyClicks(following.rows[1].target, "x")
     finally:
         close_window(window)
     store = Store(profile.db_path)
     try:
-        assert store.draft(next_key) == {"version": 1, "targets": {"s1": "x", "s2": ""}}
+        assert store.draft(next_key) == {
+            "version": 1,
+            "targets": {"s1": "Enregistrer", "s2": "x"},
+            "needs_review": ["s1"],
+        }
         assert store.outbox()[0].task_id == key
     finally:
         store.close()

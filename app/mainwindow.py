@@ -27,6 +27,12 @@ from app.context import AppContext
 from app.formatting import money
 from app.kind_memory import KindMemories
 from app.leases import lease_times, left_text
+from app.preferences import (
+    Preferences,
+    PreferencesDialog,
+    load_preferences,
+    save_preferences,
+)
 from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self.auto_claim = auto_claim
         self._editors_ini: QSettings | None = None
         self.lease_times: dict = {}
+        self.prefs = Preferences()
         self.memories = KindMemories(ctx)
         self.link: ServerLink | None = None
         self.current: OpenTask | None = None
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
     def _store_ready(self, ctx: AppContext) -> None:
         self.refresh_queue()
         self.refresh_outbox()
+        op(load_preferences, ctx.store).success(self.apply_preferences).run(ctx.db)
         from app.server_link import ServerLink
 
         self.link = ServerLink(
@@ -240,6 +248,8 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.import_action)
         self.export_menu = file_menu.addMenu(self.tr("&Export results"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Preferences…"), "Ctrl+,", self.edit_preferences))
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
@@ -388,6 +398,29 @@ class MainWindow(QMainWindow):
             self.work_time.stop()
         else:
             self.work_time.start(key)
+
+    # ---------------------------------------------------------------- preferences
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Use ``prefs`` from now on (work time, breaks, runs, lease warnings)."""
+        self.prefs = prefs
+        timing = self.work_time
+        timing.timer.idle_after_s = float(prefs.idle_after_s)
+        timing.reminder.work_s = prefs.break_minutes * 60.0
+        timing.reminder.snooze_s = prefs.snooze_minutes * 60.0
+        timing.run.suggest_after = prefs.kind_run
+        if self.ctx.store is not None:
+            self.refresh_status()
+
+    def edit_preferences(self) -> None:
+        if self.ctx.store is None:
+            return
+        dialog = PreferencesDialog(self.prefs, parent=self)
+        if not dialog.exec():
+            return
+        prefs = dialog.preferences()
+        op(save_preferences, self.store, prefs).failure(self.report_error).run(self.ctx.db)
+        self.apply_preferences(prefs)
 
     def _keep_task_time(self, measured: TaskTime) -> None:
         op(self.store.add_task_time, measured.key, measured.active_s, measured.spent_s).failure(
@@ -563,7 +596,11 @@ class MainWindow(QMainWindow):
 
     def _show_leases(self, snap: StatusSnapshot) -> None:
         """The lease that ends first, when it ends within the warning time or has ended."""
-        times = lease_times(snap.leases, server_offset_s=snap.server_offset_s)
+        times = lease_times(
+            snap.leases,
+            server_offset_s=snap.server_offset_s,
+            warn_hours=self.prefs.lease_warn_hours,
+        )
         self.lease_times = times
         urgent = sorted((t for t in times.values() if t.level != "ok"), key=lambda t: t.left)
         if not urgent:

@@ -8,20 +8,23 @@ Counting rules, one place for all of them:
 - *earned*: task rewards and bonuses that are approved or paid; *pending*: those the
   server has not reviewed yet; *rejected*: rewards refused (they earn nothing);
   *paid out*: payouts (negative amounts on the ledger), shown as positive sums.
-- The yearly cap counts what was earned in the calendar year (by ``occurred_at``).
+- The yearly cap counts what the server counts: rewards and bonuses not rejected (pending
+  ones included) whose ``occurred_at`` falls in the calendar year, in UTC.
 - Hourly wage on active time: earned ÷ active hours on tasks of the kind; on all time:
   earned ÷ (time the tasks were open, rejected work included, plus download time).
+  Overall, bonuses that name no kind count as earned too.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "CapStatus",
@@ -30,7 +33,9 @@ __all__ = [
     "Period",
     "Summary",
     "Totals",
+    "cap_from_config",
     "cap_status",
+    "last_periods",
     "ledger_csv",
     "lines_from_rows",
     "period_key",
@@ -38,13 +43,18 @@ __all__ = [
 ]
 
 Period = Literal["day", "week", "month", "year"]
+PERIODS: tuple[Period, ...] = ("day", "week", "month", "year")
 EARNING_KINDS = ("task_reward", "bonus")
 EARNED = ("approved", "paid")
 NEAR_CAP_SHARE = Decimal("0.8")
+# As the server counts toward the cap (mockserver.store.earned_amounts): all but rejected.
+COUNTED_FOR_CAP = ("pending", "approved", "paid")
 
 
-@dataclass(frozen=True)
-class LedgerLine:
+class LedgerLine(NamedTuple):
+    """One ledger entry. A tuple rather than a dataclass: 100,000 of them build about a
+    third faster, and the garbage collector stops scanning them once built."""
+
     entry_id: str
     entry_kind: str  # task_reward, bonus, payout
     status: str  # pending, approved, rejected, paid
@@ -121,6 +131,28 @@ def period_key(moment: datetime, period: Period) -> date:
     return day.replace(month=1, day=1)
 
 
+def last_periods(today: date, period: Period, count: int) -> list[date]:
+    """The keys of the ``count`` periods up to the one holding ``today``, oldest first."""
+    current = period_key(datetime(today.year, today.month, today.day), period)
+    keys = [current]
+    for _ in range(count - 1):
+        key = keys[-1]
+        if period == "day":
+            key -= timedelta(days=1)
+        elif period == "week":
+            key -= timedelta(days=7)
+        elif period == "month":
+            key = (
+                key.replace(year=key.year - 1, month=12)
+                if key.month == 1
+                else key.replace(month=key.month - 1)
+            )
+        else:
+            key = key.replace(year=key.year - 1)
+        keys.append(key)
+    return keys[::-1]
+
+
 @dataclass(frozen=True)
 class CapStatus:
     """Year-to-date earnings against the platform's yearly cap."""
@@ -150,6 +182,23 @@ def cap_status(earned: Decimal, cap: Decimal | None, year: int) -> CapStatus:
     else:
         level = "ok"
     return CapStatus(year, earned, cap, level)
+
+
+def cap_from_config(config: Mapping[str, Any] | None) -> tuple[Decimal | None, str]:
+    """The yearly cap and its currency from the server configuration the client keeps
+    (the ``server.config`` setting: ``sync.protocol.ServerConfig`` as JSON).
+
+    Returns ``(None, "")`` when no server was ever reached or the cap is unreadable.
+    """
+    if not isinstance(config, Mapping) or config.get("annual_cap") in (None, ""):
+        return None, ""
+    try:
+        cap = Decimal(str(config["annual_cap"]))
+    except (InvalidOperation, ValueError):
+        return None, ""
+    if not cap.is_finite() or cap <= 0:
+        return None, ""
+    return cap, str(config.get("currency") or "")
 
 
 @dataclass(frozen=True)
@@ -206,28 +255,33 @@ def summarize(
     spent on them.
     """
     totals = Totals()
-    by_period: dict[Period, dict[date, Totals]] = {p: {} for p in ("day", "week", "month", "year")}
+    by_period: dict[Period, dict[date, Totals]] = {p: {} for p in PERIODS}
     by_kind: dict[str, Totals] = {}
     currencies: dict[str, int] = {}
     earned_this_year = Decimal(0)
+    # A ledger of 100,000 lines spans a few hundred days: the buckets of a day are found once.
+    day_buckets: dict[date, tuple[Totals, ...]] = {}
     for line in lines:
         totals.add(line)
         currencies[line.currency] = currencies.get(line.currency, 0) + 1
-        for period, buckets in by_period.items():
-            key = period_key(line.occurred_at, period)
-            bucket = buckets.get(key)
-            if bucket is None:
-                bucket = buckets[key] = Totals()
+        day = line.occurred_at.date()
+        buckets = day_buckets.get(day)
+        if buckets is None:
+            buckets = day_buckets[day] = tuple(
+                _bucket(by_period[period], period_key(line.occurred_at, period))
+                for period in PERIODS
+            )
+        for bucket in buckets:
             bucket.add(line)
         if line.entry_kind != "payout":
             kind_totals = by_kind.get(line.task_kind)
             if kind_totals is None:
                 kind_totals = by_kind[line.task_kind] = Totals()
             kind_totals.add(line)
-            if line.status in EARNED and line.occurred_at.year == today.year:
+            if line.status in COUNTED_FOR_CAP and _utc_year(line.occurred_at) == today.year:
                 earned_this_year += line.amount
     currency = max(currencies, key=lambda c: currencies[c]) if currencies else ""
-    newest = sorted(lines, key=lambda line: line.occurred_at, reverse=True)[:recent]
+    newest = heapq.nlargest(recent, lines, key=lambda line: line.occurred_at)
     return Summary(
         currency=currency,
         totals=totals,
@@ -238,6 +292,18 @@ def summarize(
         lines=len(lines),
         recent=newest,
     )
+
+
+def _utc_year(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    return (moment - offset).year if offset else moment.year
+
+
+def _bucket(buckets: dict[date, Totals], key: date) -> Totals:
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = Totals()
+    return bucket
 
 
 def _rates(
@@ -260,9 +326,10 @@ def _rates(
         earned = by_kind[kind].earned if kind in by_kind else Decimal(0)
         all_s = spent.get(kind, 0.0) + share * download_s
         rates.append(HourlyRate(kind, earned, active.get(kind, 0.0), all_s))
+    # Overall, bonuses that name no kind count too: they pay for the same hours.
     overall = HourlyRate(
         "",
-        sum((r.earned for r in rates), Decimal(0)),
+        sum((totals.earned for totals in by_kind.values()), Decimal(0)),
         sum(active.values()),
         all_spent + download_s,
     )

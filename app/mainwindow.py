@@ -42,6 +42,7 @@ from taskkinds import TaskKind, UnknownKind
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from app.earnings_view import EarningsView
     from app.importer import ImportOutcome
     from app.outbox_view import OutboxView
     from app.server_link import ServerLink
@@ -138,6 +139,11 @@ class MainWindow(QMainWindow):
             auto_claim=self.auto_claim,
         )
         self.tabs.addTab(self.link.catalogue, self.tr("Catalogue"))
+        from app.earnings_view import EarningsView
+
+        self._earnings_view = EarningsView(self.ctx, self)  # reads nothing until first shown
+        self.tabs.addTab(self._earnings_view, self.tr("Earnings"))
+        self.link.service.stateChanged.connect(self._sync_state_changed)
         self.link.install(self.server_menu, self.network_label)
 
     def _load_kinds(self) -> None:
@@ -209,6 +215,7 @@ class MainWindow(QMainWindow):
         self.work_time.suggestion.connect(lambda text: self.statusBar().showMessage(text, 15000))
         # The outbox view is built the first time it is shown: start-up only pays for the queue.
         self._outbox_view: OutboxView | None = None
+        self._earnings_view: EarningsView | None = None
         self._outbox_rows: list = []
         self.tabs.addTab(QWidget(self), self.tr("Outbox"))
         self.tabs.currentChanged.connect(lambda index: index == 1 and self.outbox_view)
@@ -281,6 +288,9 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(
             self._action(self.tr("&Catalogue"), "Ctrl+3", lambda: self.tabs.setCurrentIndex(2))
+        )
+        view_menu.addAction(
+            self._action(self.tr("&Earnings"), "Ctrl+4", lambda: self.tabs.setCurrentIndex(3))
         )
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -412,6 +422,11 @@ class MainWindow(QMainWindow):
         if self.ctx.store is not None:
             self.refresh_status()
 
+    def _sync_state_changed(self, state: Any) -> None:
+        # A pass may have brought ledger entries: the earnings view reads them again.
+        if state.kind == "synced" and self._earnings_view is not None:
+            self._earnings_view.refresh()
+
     def edit_preferences(self) -> None:
         if self.ctx.store is None:
             return
@@ -421,6 +436,8 @@ class MainWindow(QMainWindow):
         prefs = dialog.preferences()
         op(save_preferences, self.store, prefs).failure(self.report_error).run(self.ctx.db)
         self.apply_preferences(prefs)
+        if self._earnings_view is not None:
+            self._earnings_view.refresh()  # the reference wage may have changed
 
     def _keep_task_time(self, measured: TaskTime) -> None:
         op(self.store.add_task_time, measured.key, measured.active_s, measured.spent_s).failure(

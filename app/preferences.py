@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 __all__ = ["Preferences", "PreferencesDialog", "load_preferences", "save_preferences"]
 
 PREFIX = "prefs."
+# Shared with the earnings view, which also lets the contributor set it.
+KEYS = {"reference_wage": "earnings.reference_hourly_wage"}
+
+
+def _key(name: str) -> str:
+    return KEYS.get(name, PREFIX + name)
 
 
 @dataclass
@@ -61,7 +67,7 @@ def load_preferences(store: Store) -> Preferences:
     """The saved preferences (defaults for anything not saved or unreadable)."""
     values: dict[str, Any] = {}
     for field in fields(Preferences):
-        saved = store.setting(PREFIX + field.name)
+        saved = store.setting(_key(field.name))
         if saved is not None:
             values[field.name] = saved
     try:
@@ -72,7 +78,7 @@ def load_preferences(store: Store) -> Preferences:
 
 def save_preferences(store: Store, prefs: Preferences) -> None:
     for name, value in asdict(prefs.bounded()).items():
-        store.set_setting(PREFIX + name, value)
+        store.set_setting(_key(name), value)
 
 
 class PreferencesDialog(QDialog):

@@ -45,9 +45,10 @@ def test_totals_follow_the_ledger_states() -> None:
     assert summary.currency == "EUR" and summary.recent[0].entry_id == "e6"
 
 
-def test_the_cap_counts_this_years_earnings_and_warns_at_80_and_100_percent() -> None:
+def test_the_cap_counts_this_years_work_not_rejected_and_warns_at_80_and_100_percent() -> None:
     summary = summarize(lines_from_rows(LEDGER), today=date(2026, 11, 29), cap=Decimal("3000"))
-    assert summary.cap.earned == Decimal("2.00")  # 2025's payment does not count
+    # As the server counts: pending rewards too, rejected ones not; 2025's payment is last year's.
+    assert summary.cap.earned == Decimal("2.20")
     assert cap_status(Decimal("2399.99"), Decimal("3000"), 2026).level == "ok"
     assert cap_status(Decimal("2400"), Decimal("3000"), 2026).level == "near"
     reached = cap_status(Decimal("3000"), Decimal("3000"), 2026)
@@ -92,3 +93,38 @@ def test_weeks_start_on_monday() -> None:
     sunday = datetime(2026, 11, 29, 12, tzinfo=UTC)
     assert period_key(sunday, "week") == date(2026, 11, 23)
     assert period_key(sunday, "month") == date(2026, 11, 1)
+
+
+def test_the_cap_comes_from_the_server_configuration_the_client_keeps() -> None:
+    from app.earnings import cap_from_config
+
+    config = {"annual_cap": "3000.000000", "currency": "EUR", "server_name": "mock"}
+    assert cap_from_config(config) == (Decimal("3000"), "EUR")
+    assert cap_from_config(None) == (None, "")
+    assert cap_from_config({"annual_cap": "lots"}) == (None, "")
+    assert cap_from_config({"annual_cap": "0", "currency": "EUR"}) == (None, "")
+
+
+def test_the_overall_hourly_wage_counts_bonuses_that_name_no_kind() -> None:
+    times = {"b/t1": ("translation", 1800.0, 3600.0)}
+    summary = summarize(lines_from_rows(LEDGER), today=date(2026, 11, 29), task_times=times)
+    overall = summary.rates[0]
+    assert overall.earned == summary.totals.earned == Decimal("4.00")
+    assert overall.on_active == Decimal("8.00") and overall.on_all == Decimal("4.00")
+
+
+def test_the_chart_periods_run_back_from_today_across_year_ends() -> None:
+    from app.earnings import last_periods
+
+    assert last_periods(date(2026, 2, 11), "month", 3) == [
+        date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1),
+    ]  # fmt: skip
+    assert last_periods(date(2026, 11, 29), "week", 2) == [date(2026, 11, 16), date(2026, 11, 23)]
+    assert last_periods(date(2026, 3, 1), "day", 2) == [date(2026, 2, 28), date(2026, 3, 1)]
+    assert last_periods(date(2026, 3, 1), "year", 2) == [date(2025, 1, 1), date(2026, 1, 1)]
+
+
+def test_the_cap_year_is_the_utc_calendar_year() -> None:
+    late = row("n", "1.00", "approved", "2026-01-01T00:30:00+01:00")  # 2025-12-31 23:30 UTC
+    summary = summarize(lines_from_rows([late]), today=date(2026, 1, 2), cap=Decimal("10"))
+    assert summary.cap.earned == 0

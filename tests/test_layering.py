@@ -29,6 +29,10 @@ QT_FREE = [
     "app.exporting",
     "app.profile",
     "app.demo",
+    "app.activity",
+    "app.earnings",
+    "app.earnings_view_data",
+    "app.leases",
     "taskkinds",
 ]
 

@@ -11,15 +11,25 @@ from uuid import UUID
 import requests
 from pydantic import BaseModel, ValidationError
 
-from sync.protocol import CatalogueEntry, ErrorBody, LedgerEntry
+from sync.protocol import (
+    AccuracyReport,
+    CatalogueEntry,
+    ErrorBody,
+    LedgerEntry,
+    Qualification,
+    QualificationList,
+)
 from sync.protocol_admin import (
     ADMIN_TOKEN_HEADER,
     ClockState,
     ContributorResponse,
     FaultSettings,
+    GoldResponse,
     LedgerList,
     PayoutResponse,
+    PlatformPolicy,
     PublishResponse,
+    ResetResponse,
     ReviewResponse,
     StoredResult,
     StoredResultList,
@@ -57,18 +67,27 @@ class AdminClient:
 
     # ------------------------------------------------------------ publishing
 
-    def publish_file(self, path: Path) -> list[CatalogueEntry]:
-        """Upload a bundle zip; returns its catalogue entry (in a list)."""
+    def publish_file(self, path: Path, *, qualification: str | None = None) -> list[CatalogueEntry]:
+        """Upload a bundle zip (needing ``qualification`` if given); returns its catalogue
+        entry (in a list)."""
+        params = {"qualification": qualification} if qualification else None
         with open(path, "rb") as stream:
             data = self._call(
-                "POST", "/bundles", data=stream, headers={"Content-Type": "application/zip"}
+                "POST",
+                "/bundles",
+                data=stream,
+                params=params,
+                headers={"Content-Type": "application/zip"},
             )
         return _parse(PublishResponse, data).bundles
 
-    def publish_demo(self, spec: str | None = None, copies: int = 1) -> list[CatalogueEntry]:
-        """Publish a demo spec (every spec if None) ``copies`` times under derived ids."""
-        data = self._call("POST", "/demo", json={"spec": spec, "copies": copies})
-        return _parse(PublishResponse, data).bundles
+    def publish_demo(
+        self, spec: str | None = None, copies: int = 1, *, qualification: str | None = None
+    ) -> list[CatalogueEntry]:
+        """Publish a demo spec (every spec if None) ``copies`` times under derived ids,
+        needing ``qualification`` if given."""
+        body = {"spec": spec, "copies": copies, "qualification": qualification}
+        return _parse(PublishResponse, self._call("POST", "/demo", json=body)).bundles
 
     # ------------------------------------------------------------ reviews and money
 
@@ -157,6 +176,51 @@ class AdminClient:
 
     def reset_cursors(self) -> str:
         return str(self._call("POST", "/cursor-reset")["epoch"])
+
+    # ------------------------------------------------------------ policy, gold, qualifications
+
+    def get_policy(self) -> PlatformPolicy:
+        return _parse(PlatformPolicy, self._call("GET", "/policy"))
+
+    def set_policy(self, policy: PlatformPolicy | None = None, **fields: Any) -> PlatformPolicy:
+        """Replace the platform policy: ``policy`` or the given fields, the rest default."""
+        chosen = policy if policy is not None else PlatformPolicy(**fields)
+        data = self._call("PUT", "/policy", json=chosen.model_dump(mode="json"))
+        return _parse(PlatformPolicy, data)
+
+    def update_policy(self, **fields: Any) -> PlatformPolicy:
+        """Change only the given policy fields, keeping the others as they are."""
+        current = self.get_policy().model_dump()
+        return self.set_policy(PlatformPolicy(**{**current, **fields}))
+
+    def set_gold(self, bundle_id: str, task_id: str, answer: dict[str, Any]) -> GoldResponse:
+        """Make a published task a gold question whose gold result is ``answer``."""
+        body = {"bundle_id": bundle_id, "task_id": task_id, "answer": answer}
+        return _parse(GoldResponse, self._call("POST", "/golds", json=body))
+
+    def qualifications(self, contributor_id: str) -> QualificationList:
+        params = {"contributor_id": contributor_id}
+        return _parse(QualificationList, self._call("GET", "/qualifications", params=params))
+
+    def grant_qualification(self, contributor_id: str, qualification_id: str) -> Qualification:
+        body = {"contributor_id": contributor_id, "qualification_id": qualification_id}
+        return _parse(Qualification, self._call("POST", "/qualification-grants", json=body))
+
+    def reset_qualifications(
+        self, contributor_id: str, qualification_id: str | None = None
+    ) -> list[str]:
+        """Forget certificates, attempts and retry delays; returns the qualification ids."""
+        body = {"contributor_id": contributor_id, "qualification_id": qualification_id}
+        return _parse(ResetResponse, self._call("POST", "/qualification-resets", json=body)).reset
+
+    def accuracy(self, contributor_id: str) -> AccuracyReport:
+        params = {"contributor_id": contributor_id}
+        return _parse(AccuracyReport, self._call("GET", "/accuracy", params=params))
+
+    def reset_withholding(self, contributor_id: str, kind: str | None = None) -> list[str]:
+        """A fresh start for rotation, fatigue and accuracy; returns the kinds reset."""
+        body = {"contributor_id": contributor_id, "kind": kind}
+        return _parse(ResetResponse, self._call("POST", "/withholding-resets", json=body)).reset
 
     # ------------------------------------------------------------ transport
 

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mockserver import accounts, earnings, leasing, submissions
+from mockserver import accounts, accuracy, earnings, leasing, qualifications, submissions
 from mockserver.admin import admin_router
 from mockserver.download import archive_response
 from mockserver.errors import ApiError, error_response, unauthorized
@@ -24,6 +24,7 @@ from mockserver.state import ServerState
 from sync.protocol import (
     API_PREFIX,
     API_VERSION,
+    AccuracyReport,
     BatchResponse,
     Catalogue,
     ClaimRequest,
@@ -32,6 +33,7 @@ from sync.protocol import (
     ErrorCode,
     Lease,
     LeaseList,
+    QualificationList,
     ReleaseRequest,
     ReleaseResponse,
     ResultBatch,
@@ -109,9 +111,10 @@ def _contributor_router(state: ServerState) -> APIRouter:
         )
 
     @router.get("/catalogue", response_model=Catalogue, responses=errors(401))
-    def catalogue(_: me) -> Catalogue:
-        """Bundles on offer: published, before their deadline, unclaimed."""
-        return leasing.catalogue(state)
+    def catalogue(contributor_id: me) -> Catalogue:
+        """Bundles on offer: published, before their deadline, unclaimed; each says whether
+        it is locked behind a qualification or withheld from me now, and why."""
+        return leasing.catalogue(state, contributor_id)
 
     @router.get("/leases", response_model=LeaseList, responses=errors(401))
     def leases(contributor_id: me) -> LeaseList:
@@ -120,7 +123,10 @@ def _contributor_router(state: ServerState) -> APIRouter:
 
     @router.post("/claims", response_model=Lease, responses=errors(401, 403, 404, 409, 422))
     def claim(contributor_id: me, body: ClaimRequest) -> Lease:
-        """Lease a whole bundle; claiming one I already hold returns my lease again."""
+        """Lease a whole bundle, or my qualification test; claiming one I already hold
+        returns my lease again."""
+        if qualifications.is_test_bundle_id(body.bundle_id):
+            return qualifications.claim_test(state, contributor_id, body.bundle_id)
         return leasing.claim(state, contributor_id, body.bundle_id)
 
     @router.post("/releases", response_model=ReleaseResponse, responses=errors(401, 404, 422))
@@ -175,6 +181,16 @@ def _contributor_router(state: ServerState) -> APIRouter:
     ) -> EarningsPage:
         """My ledger changes after ``cursor``; ``reset`` means start again from zero."""
         return earnings.earnings_page(state, contributor_id, cursor, limit)
+
+    @router.get("/qualifications", response_model=QualificationList, responses=errors(401))
+    def qualification_list(contributor_id: me) -> QualificationList:
+        """Every qualification, my standing with it, and the test bundle to claim next."""
+        return qualifications.listing(state, contributor_id)
+
+    @router.get("/accuracy", response_model=AccuracyReport, responses=errors(401))
+    def accuracy_report(contributor_id: me) -> AccuracyReport:
+        """My running accuracy on test questions per kind, and what it unlocks or risks."""
+        return accuracy.report(state, contributor_id)
 
     return router
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from mockserver import cli_platform
 from mockserver.admin_client import AdminClient, AdminError
 from sync.bundle_errors import summarize
 from sync.protocol_admin import FaultSettings
@@ -77,6 +78,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", help="default: a random token, printed at start")
     serve.add_argument("--annual-cap", type=Decimal, default=Decimal("3000"))
     serve.add_argument("--rotation", type=int, default=3, help="0 turns rotation off")
+    serve.add_argument(
+        "--gold-rate", type=float, default=0.05, help="share of demo tasks that are gold questions"
+    )
+    serve.add_argument(
+        "--fatigue-results", type=int, default=0, help="results of one kind that pause it (0=off)"
+    )
+    serve.add_argument("--fatigue-window-minutes", type=float, default=60.0)
+    serve.add_argument("--fatigue-pause-minutes", type=float, default=30.0)
+    serve.add_argument(
+        "--qualified-copies",
+        type=int,
+        default=1,
+        help="copies of each demo bundle that need its kind's qualification",
+    )
     serve.add_argument("--lease-seconds", type=int, default=2 * 86_400)
     serve.add_argument("--largest-batch", type=int, default=500)
     serve.add_argument("--token-seconds", type=int, help="tokens expire after this (default never)")
@@ -127,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     contributor.add_argument("--password", required=True)
     contributor.add_argument("--name", required=True)
     admin("reset-cursors", "invalidate every earnings cursor")
+
+    cli_platform.add_subcommands(admin)
     return parser
 
 
@@ -169,6 +186,11 @@ def _serve(args: argparse.Namespace) -> int:
     options = ServerOptions(
         annual_cap=args.annual_cap,
         rotation=args.rotation,
+        gold_rate=args.gold_rate,
+        fatigue_results=args.fatigue_results,
+        fatigue_window_minutes=args.fatigue_window_minutes,
+        fatigue_pause_minutes=args.fatigue_pause_minutes,
+        qualified_copies=args.qualified_copies,
         lease_seconds=args.lease_seconds,
         largest_batch=args.largest_batch,
         token_seconds=args.token_seconds,
@@ -280,6 +302,8 @@ def _run_admin(client: AdminClient, args: argparse.Namespace) -> str:
         return f"contributor {made.contributor_id} ({made.display_name}) ready"
     if command == "reset-cursors":
         return f"earnings cursors reset (epoch {client.reset_cursors()})"
+    if command in cli_platform.COMMANDS:
+        return cli_platform.COMMANDS[command](client, args)
     raise ValueError(f"unknown command {command}")
 
 

@@ -94,6 +94,7 @@ def ledger_entry(row: LedgerRow) -> LedgerEntry:
         reason=row.reason,
         occurred_at=from_timestamp(row.occurred_at),
         updated_at=from_timestamp(row.updated_at),
+        active_seconds=row.active_seconds,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mockserver import rules
+from mockserver.availability import Availability, Block
 from mockserver.catalogue import catalogue_entry
 from mockserver.clock import from_timestamp
 from mockserver.errors import ApiError
@@ -30,13 +31,33 @@ def archive_path(bundle_id: str) -> str:
     return f"{API_PREFIX}/bundles/{bundle_id}/archive"
 
 
-def catalogue(state: ServerState) -> Catalogue:
-    """Bundles on offer now: published, before their deadline, unclaimed, not withdrawn."""
+def catalogue(state: ServerState, contributor_id: str) -> Catalogue:
+    """Bundles on offer now: published, before their deadline, unclaimed, not withdrawn;
+    each marked ``locked`` or withheld for this contributor, with the reason."""
     now = state.clock.now()
     offered = state.store.offered_bundles(now.timestamp())
-    return Catalogue(
-        generated_at=now, bundles=[catalogue_entry(bundle, count) for bundle, count in offered]
+    available = Availability(
+        state, contributor_id, [bundle for bundle, _ in offered], now.timestamp()
     )
+    entries = []
+    for bundle, count in offered:
+        entry = catalogue_entry(state, bundle, count)
+        update: dict[str, object] = {}
+        if available.qualification_block(bundle) is not None:
+            update["locked"] = True
+        block = available.kind_block(bundle.kind)
+        if block is not None:
+            update["withheld_code"] = block.code.value
+            update["withheld_reason"] = block.message
+            update["withheld_until"] = None if block.until is None else from_timestamp(block.until)
+        entries.append(entry.model_copy(update=update) if update else entry)
+    return Catalogue(generated_at=now, bundles=entries)
+
+
+def refusal(block: Block, now: float) -> ApiError:
+    """The 403 a claim gets for ``block``; ``retry_after`` when it ends at a known time."""
+    retry_after = None if block.until is None else max(0.0, block.until - now)
+    return ApiError(403, block.code, block.message, retry_after=retry_after)
 
 
 def lease_model(state: ServerState, lease: LeaseRow, bundle: BundleRow) -> Lease:
@@ -49,7 +70,23 @@ def lease_model(state: ServerState, lease: LeaseRow, bundle: BundleRow) -> Lease
         archive_path=archive_path(bundle.bundle_id),
         archive_sha256=bundle.sha256,
         size_bytes=bundle.size_bytes,
+        claimed_at=from_timestamp(lease.claimed_at),
     )
+
+
+def start_lease(state: ServerState, contributor_id: str, bundle: BundleRow, now: float) -> Lease:
+    """Lease every task of ``bundle`` that is not withdrawn to the contributor from ``now``."""
+    tasks = [task.task_id for task in state.store.tasks_of(bundle.bundle_id) if not task.withdrawn]
+    lease = LeaseRow(
+        lease_id=f"L-{uuid.uuid4().hex[:24]}",
+        bundle_id=bundle.bundle_id,
+        contributor_id=contributor_id,
+        kind=bundle.kind,
+        claimed_at=now,
+        expires_at=now + state.options.lease_seconds,
+    )
+    state.store.add_lease(lease, tasks)
+    return lease_model(state, lease, bundle)
 
 
 def claim(state: ServerState, contributor_id: str, bundle_id: str) -> Lease:
@@ -57,7 +94,9 @@ def claim(state: ServerState, contributor_id: str, bundle_id: str) -> Lease:
 
     Claiming a bundle one already holds returns that lease again (a retried
     claim is harmless). Raises ``ApiError``: 404 ``not_offered``, 409
-    ``already_claimed``, 403 ``cap_reached`` or 403 ``rotation``.
+    ``already_claimed``, 403 ``qualification_needed``, 403 ``accuracy_too_low`` or
+    ``rotation`` (with ``retry_after`` when the pause ends at a known time), or 403
+    ``cap_reached``.
     """
     store, options = state.store, state.options
     with store.transaction():
@@ -78,6 +117,10 @@ def claim(state: ServerState, contributor_id: str, bundle_id: str) -> Lease:
             raise ApiError(
                 404, ErrorCode.NOT_OFFERED, f"The bundle '{bundle_id}' is no longer offered."
             )
+        available = Availability(state, contributor_id, [row for row, _ in offered], stamp)
+        block = available.qualification_block(bundle) or available.kind_block(bundle.kind)
+        if block is not None:
+            raise refusal(block, stamp)
         tasks = [task for task in store.tasks_of(bundle_id) if not task.withdrawn]
         total = sum((Decimal(task.reward) for task in tasks), Decimal(0))
         start, end = rules.year_bounds(now)
@@ -95,25 +138,7 @@ def claim(state: ServerState, contributor_id: str, bundle_id: str) -> Lease:
                 f"{options.currency} earned or in hand this year, it would pass the yearly "
                 f"cap of {options.annual_cap} {options.currency}.",
             )
-        recent = store.recent_claim_kinds(contributor_id, max(options.rotation, 0))
-        others = [row.kind for row, _ in offered if row.bundle_id != bundle_id]
-        if rules.rotation_blocks(recent, bundle.kind, others, options.rotation):
-            raise ApiError(
-                403,
-                ErrorCode.ROTATION,
-                f"Your last {options.rotation} bundles were all of kind '{bundle.kind}'. "
-                "Claim a bundle of another kind first.",
-            )
-        lease = LeaseRow(
-            lease_id=f"L-{uuid.uuid4().hex[:24]}",
-            bundle_id=bundle_id,
-            contributor_id=contributor_id,
-            kind=bundle.kind,
-            claimed_at=stamp,
-            expires_at=stamp + options.lease_seconds,
-        )
-        store.add_lease(lease, [task.task_id for task in tasks])
-        return lease_model(state, lease, bundle)
+        return start_lease(state, contributor_id, bundle, stamp)
 
 
 def active_leases(state: ServerState, contributor_id: str) -> LeaseList:
@@ -123,7 +148,7 @@ def active_leases(state: ServerState, contributor_id: str) -> LeaseList:
         bundle = state.store.bundle(lease.bundle_id)
         if bundle is not None:
             leases.append(lease_model(state, lease, bundle))
-    return LeaseList(leases=leases)
+    return LeaseList(leases=leases, server_time=state.clock.now())
 
 
 def release(state: ServerState, contributor_id: str, request: ReleaseRequest) -> ReleaseResponse:

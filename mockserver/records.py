@@ -42,6 +42,8 @@ class BundleRow:
     sha256: str
     published_at: float
     withdrawn: int = 0
+    purpose: str = "work"  # "work" (the catalogue) or "qualification" (one test attempt)
+    qualification_id: str | None = None  # needed to claim it (work bundles)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class ResultRow:
     result: str  # JSON as received
     submitted_at: str
     received_at: float
+    active_seconds: float | None = None
+    elapsed_seconds: float | None = None
+    started_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,3 +101,53 @@ class LedgerRow:
     reason: str | None
     occurred_at: float
     updated_at: float
+    active_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """The grade of an accepted result for a task whose gold answer the server holds."""
+
+    idempotency_key: str
+    contributor_id: str
+    kind: str
+    bundle_id: str
+    task_id: str
+    purpose: str  # "gold" (a test question in ordinary work) or "qualification"
+    score: float
+    graded_at: float
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One attempt at a qualification test: its own bundle, graded when fully answered."""
+
+    bundle_id: str
+    qualification_id: str
+    contributor_id: str
+    attempt: int  # 1, 2… per contributor and qualification, never reused
+    started_at: float
+    graded_at: float | None = None
+    score: float | None = None
+    passed: int | None = None
+    cleared: int = 0  # forgotten by an admin reset
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    contributor_id: str
+    qualification_id: str
+    earned_at: float
+    score: float | None
+    source: str  # "test", "accuracy" or "granted"
+
+
+@dataclass(frozen=True)
+class WithholdingRow:
+    """A kind withheld from a contributor for a while (low accuracy on gold questions)."""
+
+    contributor_id: str
+    kind: str
+    reason: str
+    started_at: float
+    until: float

@@ -1,4 +1,5 @@
-"""The platform's rules as pure decisions: rotation, the yearly cap, and judging a result.
+"""The platform's rules as pure decisions: rotation, fatigue, the yearly cap, gold
+questions, accuracy and judging a result.
 
 No database and no clock here: callers gather the facts, these functions
 decide, and tests can check each rule directly.
@@ -7,6 +8,8 @@ decide, and tests can check each rule directly.
 from __future__ import annotations
 
 import json
+import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +39,76 @@ def rotation_blocks(
     if any(previous != kind for previous in recent_kinds[:limit]):
         return False
     return any(other != kind for other in offered_kinds)
+
+
+def fatigue_until(
+    times: Sequence[float], limit: int, window_s: float, pause_s: float, now: float
+) -> float | None:
+    """When the pause that ``times`` (results of one kind, oldest first) earned ends, if later
+    than ``now``; else None.
+
+    ``limit`` results within ``window_s`` seconds start a pause of ``pause_s``
+    seconds from the last of them. Results that arrive during a pause (from
+    bundles held before it) do not count, and counting starts afresh after it.
+    ``limit`` <= 0 or ``pause_s`` <= 0 turns the rule off.
+    """
+    if limit <= 0 or pause_s <= 0:
+        return None
+    recent: deque[float] = deque()
+    until: float | None = None
+    for time in times:
+        if until is not None and time < until:
+            continue
+        recent.append(time)
+        while recent[0] <= time - window_s:
+            recent.popleft()
+        if len(recent) >= limit:
+            until = time + pause_s
+            recent.clear()
+    return until if until is not None and until > now else None
+
+
+def gold_count(rate: float, task_count: int, draw: float) -> int:
+    """How many of ``task_count`` tasks are gold questions at ``rate``: ``rate × count``
+    rounded down, plus one with the probability of its fraction (``draw`` in [0, 1))."""
+    expected = max(0.0, rate) * task_count
+    whole = math.floor(expected)
+    return whole + (1 if draw < expected - whole else 0)
+
+
+@dataclass(frozen=True)
+class AccuracyLevel:
+    """Where a mean of gold scores stands: ``status`` is unrated, good or at_risk, and
+    ``withhold`` / ``grant`` say whether it withholds the kind or earns its qualification."""
+
+    graded: int
+    mean: float | None
+    status: str
+    withhold: bool
+    grant: bool
+
+
+def accuracy_level(
+    scores: Sequence[float],
+    *,
+    window: int,
+    min_graded: int,
+    warn_below: float,
+    withhold_below: float,
+    grant_at: float | None,
+    grant_graded: int,
+) -> AccuracyLevel:
+    """Judge the last ``window`` of ``scores`` (oldest first) against the thresholds."""
+    kept = list(scores)[-window:] if window > 0 else []
+    if not kept:
+        return AccuracyLevel(0, None, "unrated", False, False)
+    mean = sum(kept) / len(kept)
+    if len(kept) < min_graded:
+        return AccuracyLevel(len(kept), mean, "unrated", False, False)
+    withhold = mean < withhold_below
+    grant = grant_at is not None and len(kept) >= grant_graded and mean >= grant_at
+    status = "at_risk" if mean < warn_below else "good"
+    return AccuracyLevel(len(kept), mean, status, withhold, grant)
 
 
 def cap_blocks(earned: Decimal, outstanding: Decimal, bundle_total: Decimal, cap: Decimal) -> bool:

@@ -4,6 +4,11 @@ One connection shared by the server's worker threads behind a lock; WAL mode.
 ``transaction()`` groups calls into one atomic unit (nested uses join the outer
 one), and every mutating method runs inside one, so a caller that needs
 several steps to be atomic wraps them in its own ``transaction()``.
+
+The schema is versioned with ``PRAGMA user_version``: ``_SCHEMA`` is version 1
+as first shipped, and each entry of ``_MIGRATIONS`` takes a database from the
+version before it to its own, in one transaction. A data dir from an older
+server is upgraded when opened; one from a newer server is refused.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mockserver.records import (
+    AttemptRow,
     BundleRow,
+    CertificateRow,
     ContributorRow,
+    GradeRow,
     LeaseRow,
     LedgerRow,
     ResultRow,
     TaskRow,
     TokenRow,
+    WithholdingRow,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contributors (
@@ -73,6 +82,41 @@ CREATE INDEX IF NOT EXISTS ledger_contributor ON ledger(contributor_id, seq);
 CREATE INDEX IF NOT EXISTS ledger_key ON ledger(idempotency_key);
 CREATE INDEX IF NOT EXISTS ledger_task ON ledger(bundle_id, task_id);
 """
+# Never edit a shipped migration: add the next one.
+_MIGRATIONS: dict[int, str] = {
+    2: """
+ALTER TABLE bundles ADD COLUMN purpose TEXT NOT NULL DEFAULT 'work';
+ALTER TABLE bundles ADD COLUMN qualification_id TEXT;
+ALTER TABLE results ADD COLUMN active_seconds REAL;
+ALTER TABLE results ADD COLUMN elapsed_seconds REAL;
+ALTER TABLE results ADD COLUMN started_at TEXT;
+ALTER TABLE ledger ADD COLUMN active_seconds REAL;
+CREATE INDEX results_contributor ON results(contributor_id, kind, received_at);
+CREATE TABLE golds (
+    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id), task_id TEXT NOT NULL,
+    answer TEXT NOT NULL, PRIMARY KEY (bundle_id, task_id));
+CREATE TABLE grades (
+    idempotency_key TEXT PRIMARY KEY REFERENCES results(idempotency_key),
+    contributor_id TEXT NOT NULL, kind TEXT NOT NULL, bundle_id TEXT NOT NULL,
+    task_id TEXT NOT NULL, purpose TEXT NOT NULL, score REAL NOT NULL, graded_at REAL NOT NULL);
+CREATE INDEX grades_contributor ON grades(contributor_id, kind, purpose, graded_at);
+CREATE INDEX grades_bundle ON grades(bundle_id);
+CREATE TABLE qualification_attempts (
+    bundle_id TEXT PRIMARY KEY REFERENCES bundles(bundle_id),
+    qualification_id TEXT NOT NULL, contributor_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+    started_at REAL NOT NULL, graded_at REAL, score REAL, passed INTEGER,
+    cleared INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX attempts_contributor ON qualification_attempts(contributor_id, qualification_id);
+CREATE TABLE certificates (
+    contributor_id TEXT NOT NULL, qualification_id TEXT NOT NULL, earned_at REAL NOT NULL,
+    score REAL, source TEXT NOT NULL, PRIMARY KEY (contributor_id, qualification_id));
+CREATE TABLE withholdings (
+    contributor_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+    started_at REAL NOT NULL, until REAL NOT NULL);
+CREATE INDEX withholdings_contributor ON withholdings(contributor_id, kind);
+CREATE TABLE fresh_starts (contributor_id TEXT NOT NULL, kind TEXT, at REAL NOT NULL);
+""",
+}
 
 _Row = TypeVar("_Row")
 # A lease is active while it is neither ended nor expired; ``:now`` is the server clock.
@@ -93,14 +137,41 @@ class MockStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._migrate()
         if self.get_setting("epoch") is None:
             self.set_setting("epoch", secrets.token_hex(4))
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        """Bring the schema to ``SCHEMA_VERSION``; raises ``sqlite3.DatabaseError`` for a
+        database written by a newer mock server."""
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"The mock server database {self.path} has schema version {version}, newer "
+                f"than this server's {SCHEMA_VERSION}. Update Ouvrage or use another --data folder."
+            )
+        if version == 0:
+            self._apply(1, _SCHEMA)
+        for target in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+            self._apply(target, _MIGRATIONS[target])
+
+    def _apply(self, version: int, script: str) -> None:
+        try:
+            self._db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -145,6 +216,15 @@ class MockStore:
         values = dict(row)
         value = values.pop(extra)
         return cls(**values), value
+
+    @staticmethod
+    def _with_extras(
+        cls: type[_Row], row: sqlite3.Row, *extras: str
+    ) -> tuple[_Row, dict[str, Any]]:
+        """A row whose query added computed columns: the record and those values by name."""
+        values = dict(row)
+        added = {name: values.pop(name) for name in extras}
+        return cls(**values), added
 
     def _write(self, sql: str, params: Any = ()) -> int:
         with self.transaction():
@@ -210,13 +290,14 @@ class MockStore:
     def offered_bundles(self, now: float) -> list[tuple[BundleRow, int]]:
         """Bundles in the catalogue with their count of tasks still on offer, oldest first.
 
-        Offered: not withdrawn, before its deadline, no active lease, no accepted
-        result yet, and at least one task not withdrawn.
+        Offered: a work bundle (not a qualification test), not withdrawn, before its
+        deadline, no active lease, no accepted result yet, and at least one task not
+        withdrawn.
         """
         rows = self._all(
             "SELECT b.*, (SELECT COUNT(*) FROM tasks t WHERE t.bundle_id = b.bundle_id "
             "  AND t.withdrawn = 0) AS open_tasks FROM bundles b "
-            "WHERE b.withdrawn = 0 AND b.deadline > :now "
+            "WHERE b.withdrawn = 0 AND b.deadline > :now AND b.purpose = 'work' "
             "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.bundle_id = b.bundle_id "
             f"  AND {_ACTIVE}) "
             "AND NOT EXISTS (SELECT 1 FROM results r WHERE r.bundle_id = b.bundle_id "
@@ -282,10 +363,15 @@ class MockStore:
         )
         return [row["task_id"] for row in rows]
 
-    def recent_claim_kinds(self, contributor_id: str, count: int) -> list[str]:
-        """Kinds of the contributor's last ``count`` claims, newest first."""
-        sql = "SELECT kind FROM leases WHERE contributor_id = ? ORDER BY rowid DESC LIMIT ?"
-        return [row["kind"] for row in self._all(sql, (contributor_id, count))]
+    def recent_claim_kinds(self, contributor_id: str, count: int, since: float = 0.0) -> list[str]:
+        """Kinds of the contributor's last ``count`` claims of work bundles after ``since``,
+        newest first."""
+        sql = (
+            "SELECT l.kind FROM leases l JOIN bundles b ON b.bundle_id = l.bundle_id "
+            "WHERE l.contributor_id = ? AND l.claimed_at > ? AND b.purpose = 'work' "
+            "ORDER BY l.rowid DESC LIMIT ?"
+        )
+        return [row["kind"] for row in self._all(sql, (contributor_id, since, count))]
 
     def release_tasks(self, lease_id: str, task_ids: Iterable[str] | None, now: float) -> list[str]:
         """Release tasks of a lease (all if None), ending it when none is left; returns ids."""
@@ -345,15 +431,30 @@ class MockStore:
     def add_result(self, row: ResultRow) -> None:
         self._insert("results", row)
 
-    def results_with_review(self, contributor_id: str | None) -> list[tuple[ResultRow, str | None]]:
-        """Stored results in arrival order, each with its ledger entry's status if any."""
+    def results_with_review(
+        self, contributor_id: str | None
+    ) -> list[tuple[ResultRow, dict[str, Any]]]:
+        """Stored results in arrival order, each with ``review`` (its ledger entry's status)
+        and ``score`` and ``graded_as`` (its grade's), None where there is none."""
         rows = self._all(
             "SELECT r.*, (SELECT e.status FROM ledger e WHERE e.idempotency_key = "
-            "r.idempotency_key) AS review FROM results r "
+            "r.idempotency_key) AS review, g.score AS score, g.purpose AS graded_as "
+            "FROM results r LEFT JOIN grades g ON g.idempotency_key = r.idempotency_key "
             "WHERE :who IS NULL OR r.contributor_id = :who ORDER BY r.rowid",
             {"who": contributor_id},
         )
-        return [self._with_extra(ResultRow, row, "review") for row in rows]
+        return [self._with_extras(ResultRow, row, "review", "score", "graded_as") for row in rows]
+
+    def result_times(self, contributor_id: str, kind: str, since: float) -> list[float]:
+        """Arrival times of the contributor's accepted results of ``kind`` in work bundles
+        after ``since``, oldest first."""
+        rows = self._all(
+            "SELECT r.received_at FROM results r JOIN bundles b ON b.bundle_id = r.bundle_id "
+            "WHERE r.contributor_id = ? AND r.kind = ? AND r.status = 'accepted' "
+            "AND r.received_at > ? AND b.purpose = 'work' ORDER BY r.received_at",
+            (contributor_id, kind, since),
+        )
+        return [float(row["received_at"]) for row in rows]
 
     # ------------------------------------------------------------ ledger
 
@@ -426,3 +527,146 @@ class MockStore:
             "AND kind IN ('task_reward', 'bonus') ORDER BY seq"
         )
         return self._rows(LedgerRow, sql, (contributor_id,))
+
+    # ------------------------------------------------------------ gold answers and grades
+
+    def put_gold(self, bundle_id: str, task_id: str, answer: str) -> None:
+        """Store (or replace) the gold answer (JSON) of a task."""
+        self._write(
+            "INSERT INTO golds VALUES (?, ?, ?) ON CONFLICT(bundle_id, task_id) "
+            "DO UPDATE SET answer = excluded.answer",
+            (bundle_id, task_id, answer),
+        )
+
+    def gold(self, bundle_id: str, task_id: str) -> str | None:
+        row = self._one(
+            "SELECT answer FROM golds WHERE bundle_id = ? AND task_id = ?", (bundle_id, task_id)
+        )
+        return None if row is None else str(row["answer"])
+
+    def gold_task_ids(self, bundle_id: str) -> list[str]:
+        sql = "SELECT task_id FROM golds WHERE bundle_id = ? ORDER BY task_id"
+        return [row["task_id"] for row in self._all(sql, (bundle_id,))]
+
+    def add_grade(self, grade: GradeRow) -> None:
+        self._insert("grades", grade)
+
+    def gold_scores(self, contributor_id: str, kind: str, since: float) -> list[float]:
+        """Scores of the contributor's gold questions of ``kind`` graded after ``since``,
+        oldest first."""
+        rows = self._all(
+            "SELECT score FROM grades WHERE contributor_id = ? AND kind = ? AND purpose = 'gold' "
+            "AND graded_at > ? ORDER BY graded_at, rowid",
+            (contributor_id, kind, since),
+        )
+        return [float(row["score"]) for row in rows]
+
+    def bundle_scores(self, bundle_id: str) -> dict[str, float]:
+        """The grades of a bundle's tasks, by task id."""
+        sql = "SELECT task_id, score FROM grades WHERE bundle_id = ?"
+        return {row["task_id"]: float(row["score"]) for row in self._all(sql, (bundle_id,))}
+
+    # ------------------------------------------------------------ qualifications
+
+    def add_attempt(self, attempt: AttemptRow) -> None:
+        self._insert("qualification_attempts", attempt)
+
+    def attempt(self, bundle_id: str) -> AttemptRow | None:
+        sql = "SELECT * FROM qualification_attempts WHERE bundle_id = ?"
+        return self._row(AttemptRow, sql, (bundle_id,))
+
+    def attempts_of(self, contributor_id: str, qualification_id: str) -> list[AttemptRow]:
+        """The attempts an admin has not cleared, oldest first."""
+        sql = (
+            "SELECT * FROM qualification_attempts WHERE contributor_id = ? "
+            "AND qualification_id = ? AND cleared = 0 ORDER BY attempt"
+        )
+        return self._rows(AttemptRow, sql, (contributor_id, qualification_id))
+
+    def last_attempt_number(self, contributor_id: str, qualification_id: str) -> int:
+        """The highest attempt number ever used, cleared ones included (0 if none)."""
+        row = self._one(
+            "SELECT COALESCE(MAX(attempt), 0) AS n FROM qualification_attempts "
+            "WHERE contributor_id = ? AND qualification_id = ?",
+            (contributor_id, qualification_id),
+        )
+        return int(row["n"]) if row else 0
+
+    def finish_attempt(self, bundle_id: str, graded_at: float, score: float, passed: bool) -> None:
+        self._write(
+            "UPDATE qualification_attempts SET graded_at = ?, score = ?, passed = ? "
+            "WHERE bundle_id = ?",
+            (graded_at, score, int(passed), bundle_id),
+        )
+
+    def clear_attempts(self, contributor_id: str, qualification_id: str | None) -> list[str]:
+        """Clear the attempts (of one qualification or all); returns the qualification ids."""
+        with self.transaction():
+            rows = self._all(
+                "SELECT DISTINCT qualification_id FROM qualification_attempts "
+                "WHERE contributor_id = :who AND cleared = 0 "
+                "AND (:qid IS NULL OR qualification_id = :qid)",
+                {"who": contributor_id, "qid": qualification_id},
+            )
+            self._write(
+                "UPDATE qualification_attempts SET cleared = 1 WHERE contributor_id = :who "
+                "AND (:qid IS NULL OR qualification_id = :qid)",
+                {"who": contributor_id, "qid": qualification_id},
+            )
+            return sorted(row["qualification_id"] for row in rows)
+
+    def put_certificate(self, certificate: CertificateRow) -> None:
+        """Store a certificate, replacing an earlier one of the same qualification."""
+        with self.transaction():
+            self._write(
+                "DELETE FROM certificates WHERE contributor_id = ? AND qualification_id = ?",
+                (certificate.contributor_id, certificate.qualification_id),
+            )
+            self._insert("certificates", certificate)
+
+    def certificate(self, contributor_id: str, qualification_id: str) -> CertificateRow | None:
+        sql = "SELECT * FROM certificates WHERE contributor_id = ? AND qualification_id = ?"
+        return self._row(CertificateRow, sql, (contributor_id, qualification_id))
+
+    def delete_certificates(self, contributor_id: str, qualification_id: str | None) -> list[str]:
+        """Delete certificates (of one qualification or all); returns their ids."""
+        with self.transaction():
+            params = {"who": contributor_id, "qid": qualification_id}
+            where = "contributor_id = :who AND (:qid IS NULL OR qualification_id = :qid)"
+            rows = self._all(f"SELECT qualification_id FROM certificates WHERE {where}", params)
+            self._write(f"DELETE FROM certificates WHERE {where}", params)
+            return sorted(row["qualification_id"] for row in rows)
+
+    # ------------------------------------------------------------ withholding
+
+    def add_withholding(self, row: WithholdingRow) -> None:
+        self._insert("withholdings", row)
+
+    def withholdings_of(self, contributor_id: str, kind: str) -> list[WithholdingRow]:
+        """The contributor's withholdings of ``kind``, oldest first."""
+        sql = (
+            "SELECT * FROM withholdings WHERE contributor_id = ? AND kind = ? "
+            "ORDER BY started_at, rowid"
+        )
+        return self._rows(WithholdingRow, sql, (contributor_id, kind))
+
+    def end_withholdings(self, contributor_id: str, kind: str | None, now: float) -> None:
+        """End at ``now`` the withholdings still running (of one kind or all)."""
+        self._write(
+            "UPDATE withholdings SET until = :now WHERE contributor_id = :who "
+            "AND (:kind IS NULL OR kind = :kind) AND until > :now",
+            {"who": contributor_id, "kind": kind, "now": now},
+        )
+
+    def add_fresh_start(self, contributor_id: str, kind: str | None, at: float) -> None:
+        """From ``at`` on, rotation, fatigue and accuracy forget what came before."""
+        self._write("INSERT INTO fresh_starts VALUES (?, ?, ?)", (contributor_id, kind, at))
+
+    def fresh_start(self, contributor_id: str, kind: str) -> float:
+        """The latest fresh start that covers ``kind`` (0 if none)."""
+        row = self._one(
+            "SELECT COALESCE(MAX(at), 0) AS at FROM fresh_starts WHERE contributor_id = ? "
+            "AND (kind IS NULL OR kind = ?)",
+            (contributor_id, kind),
+        )
+        return float(row["at"]) if row else 0.0

@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from mockserver import rules
+from mockserver import grading, rules
 from mockserver.errors import ApiError
 from mockserver.records import LedgerRow, ResultRow
 from sync.protocol import (
@@ -85,10 +85,16 @@ def submit_one(state: ServerState, contributor_id: str, item: ResultItem) -> Res
             result=json.dumps(item.result, ensure_ascii=False),
             submitted_at=item.submitted_at.isoformat(),
             received_at=now,
+            active_seconds=item.active_seconds,
+            elapsed_seconds=item.elapsed_seconds,
+            started_at=None if item.started_at is None else item.started_at.isoformat(),
         )
         store.add_result(row)
         if rejection is not None or task is None or bundle is None:
             return _ack(item, row)
+        grading.grade_accepted(state, bundle, row, now)
+        if bundle.purpose != "work":
+            return _ack(item, row)  # qualification tests are not paid
         store.add_ledger_entry(
             LedgerRow(
                 entry_id=new_entry_id(),
@@ -105,6 +111,7 @@ def submit_one(state: ServerState, contributor_id: str, item: ResultItem) -> Res
                 reason=None,
                 occurred_at=now,
                 updated_at=now,
+                active_seconds=item.active_seconds,
             )
         )
         return _ack(item, row)

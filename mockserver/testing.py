@@ -38,6 +38,7 @@ def running_server(data_dir: Path, **options: Any) -> Iterator[ServerHandle]:
     """Start the mock server on 127.0.0.1 (free port) serving ``data_dir``; stop it on exit.
 
     ``options`` are ``ServerOptions`` fields (``annual_cap``, ``rotation``,
+    ``gold_rate``, ``fatigue_results``, ``policy``, ``qualified_copies``,
     ``lease_seconds``, ``token_seconds``, ``seed``, ``faults``, ``registry``,
     ``publish_demo``, ``demo_copies``…). Raises ``RuntimeError`` if the server
     does not start within 10 s, ``TypeError`` for an unknown option.

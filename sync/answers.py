@@ -71,6 +71,7 @@ def status_error(host: str, response: requests.Response) -> ServerError:
             detail or f"HTTP {status}",
             host=host,
             status=status,
+            retry_after=retry_after,
         )
     return MalformedAnswer(host, f"an unexpected HTTP status {status}")
 

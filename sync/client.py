@@ -37,6 +37,7 @@ from sync.errors import (
 )
 from sync.protocol import (
     API_PREFIX,
+    AccuracyReport,
     BatchResponse,
     Catalogue,
     ClaimRequest,
@@ -44,6 +45,7 @@ from sync.protocol import (
     ErrorCode,
     Lease,
     LeaseList,
+    QualificationList,
     ReleaseRequest,
     ReleaseResponse,
     ResultBatch,
@@ -223,6 +225,24 @@ class ServerClient:
             lambda: self._exchange("GET", "/earnings", EarningsPage, params=params), cancel=cancel
         )
 
+    def qualifications(self, *, cancel: CancelToken | None = None) -> QualificationList:
+        """GET /qualifications: every qualification, this contributor's standing with it
+        (certificate, retry time) and the test bundle to claim next.
+
+        A server older than this feature answers 404: ``Refused`` with code
+        ``not_found``.
+        """
+        return self.retry.call(
+            lambda: self._exchange("GET", "/qualifications", QualificationList), cancel=cancel
+        )
+
+    def accuracy(self, *, cancel: CancelToken | None = None) -> AccuracyReport:
+        """GET /accuracy: this contributor's running accuracy on test questions, per kind,
+        with what it unlocks or risks. Raises like ``qualifications``."""
+        return self.retry.call(
+            lambda: self._exchange("GET", "/accuracy", AccuracyReport), cancel=cancel
+        )
+
     # --- changing ------------------------------------------------------------------------
 
     def claim(self, bundle_id: str, *, cancel: CancelToken | None = None) -> Lease:
@@ -233,9 +253,12 @@ class ServerClient:
         or ``already_claimed``), GET /leases tells whether this contributor now
         holds the bundle: if so that lease is returned, otherwise the claim is
         retried like any transient failure (the server refuses a second claim
-        of one bundle, so a late duplicate cannot reserve it twice). Raises
-        ``Refused`` (``not_offered``, ``already_claimed``, ``cap_reached``,
-        ``rotation``, ``qualification_needed``…) or another ``ServerError``.
+        of one bundle, so a late duplicate cannot reserve it twice). A
+        qualification test is claimed the same way, with its ``test_bundle_id``.
+        Raises ``Refused`` (``not_offered``, ``already_claimed``, ``cap_reached``,
+        ``rotation``, ``accuracy_too_low``, ``qualification_needed``,
+        ``qualification_retry_later``, ``already_qualified``…; its ``retry_after``
+        says when a refusal for a while ends) or another ``ServerError``.
         """
         body = _build(ClaimRequest, "bundle id", bundle_id=bundle_id)
 

@@ -1,4 +1,5 @@
-"""One sync pass: send the outbox, refresh the catalogue, pull earnings.
+"""One sync pass: send the outbox, refresh the catalogue, pull earnings, then the
+contributor's qualifications and accuracy.
 
 Qt-free, no SQL. ``sync_once`` talks to the server through a ``ServerClient``
 (or anything shaped like one, see ``SyncServer``) and to local storage through
@@ -6,23 +7,29 @@ a ``SyncStore`` that the application implements over its database. Results go
 up in batches whose acknowledgements are stored after each batch, so a pass
 cut anywhere loses nothing: what was not acknowledged stays queued and goes
 again with the same idempotency keys, which the server answers ``duplicate``.
+
+A store may implement more: ``ClockStore`` (keep the server clock offset),
+``QualificationStore`` and ``AccuracyStore``. The pass checks for each and
+only fetches what the store can keep, so older stores work unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import ValidationError
 
 from sync.bundle_errors import shown, size_text, summarize
-from sync.errors import Cancelled, MalformedAnswer, ServerError, SignInRequired
+from sync.errors import Cancelled, MalformedAnswer, Refused, ServerError, SignInRequired
 from sync.protocol import (
+    AccuracyReport,
     BatchResponse,
     Catalogue,
     EarningsPage,
+    QualificationList,
     ResultAck,
     ResultBatch,
     ResultItem,
@@ -30,10 +37,15 @@ from sync.protocol import (
     ServerConfig,
 )
 from sync.retry import CancelToken, is_transient
+from sync.server_clock import ClockOffset
 
 __all__ = [
     "EARNINGS_PAGE_SIZE",
+    "AccuracyStore",
+    "ClockStore",
     "OutboxItem",
+    "ProfileServer",
+    "QualificationStore",
     "SyncProgress",
     "SyncReport",
     "SyncServer",
@@ -42,12 +54,18 @@ __all__ = [
 ]
 
 EARNINGS_PAGE_SIZE = 500
+T = TypeVar("T")
 _BATCH_ENVELOPE = len(b'{"results":[]}')
 
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """A submitted result waiting to be sent; ``idempotency_key`` is a UUID string."""
+    """A submitted result waiting to be sent; ``idempotency_key`` is a UUID string.
+
+    ``active_seconds``: time the editor had focus while the contributor was
+    active; ``started_at`` (timezone-aware) when the task was first opened and
+    ``elapsed_seconds`` the time from then to submitting. All optional.
+    """
 
     idempotency_key: str
     bundle_id: str
@@ -56,6 +74,8 @@ class OutboxItem:
     result: dict[str, Any]
     submitted_at: datetime  # timezone-aware
     active_seconds: float | None = None
+    started_at: datetime | None = None
+    elapsed_seconds: float | None = None
 
 
 class SyncStore(Protocol):
@@ -88,6 +108,44 @@ class SyncStore(Protocol):
     def save_catalogue(self, catalogue: Catalogue) -> None: ...
 
 
+@runtime_checkable
+class ClockStore(Protocol):
+    """Optional: a store that keeps the server clock offset (lease warnings offline)."""
+
+    def save_clock_offset(self, offset: ClockOffset) -> None:
+        """Keep the latest offset, measured around GET /config in every pass; replace the
+        previous one. Give it to ``sync.server_clock.time_left``/``lease_urgency``."""
+        ...
+
+
+@runtime_checkable
+class QualificationStore(Protocol):
+    """Optional: a store that keeps the contributor's qualifications for offline viewing."""
+
+    def save_qualifications(self, qualifications: QualificationList) -> None:
+        """Replace the stored list with this one (certificates, statuses, retry times and
+        the test bundle id of each qualification), in one transaction."""
+        ...
+
+
+@runtime_checkable
+class AccuracyStore(Protocol):
+    """Optional: a store that keeps the contributor's accuracy on test questions."""
+
+    def save_accuracy(self, accuracy: AccuracyReport) -> None:
+        """Replace the stored report with this one (one ``KindAccuracy`` per kind)."""
+        ...
+
+
+@runtime_checkable
+class ProfileServer(Protocol):
+    """What the profile phase needs of a ``ServerClient``; fakes without it skip the phase."""
+
+    def qualifications(self, *, cancel: CancelToken | None = None) -> QualificationList: ...
+
+    def accuracy(self, *, cancel: CancelToken | None = None) -> AccuracyReport: ...
+
+
 class SyncServer(Protocol):
     """What ``sync_once`` needs of a ``ServerClient`` (tests pass a fake)."""
 
@@ -107,7 +165,7 @@ class SyncServer(Protocol):
 
 @dataclass(frozen=True)
 class SyncProgress:
-    phase: str  # "config", "upload", "catalogue", "earnings"
+    phase: str  # "config", "upload", "catalogue", "earnings", "profile"
     done: int
     total: int  # 0 when not known in advance (earnings)
     message: str
@@ -127,6 +185,9 @@ class SyncReport:
     requests: int = 0  # HTTP requests, retries included
     cancelled: bool = False
     unsent: int = 0  # results still queued when the pass ended
+    clock_offset: ClockOffset | None = None  # server time minus local time, this pass
+    qualifications: int | None = None  # how many were fetched (None: not fetched)
+    accuracy_kinds: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -145,7 +206,9 @@ def sync_once(
     cancel: CancelToken | None = None,
     batch_size: int | None = None,
 ) -> SyncReport:
-    """One pass: config, then the outbox in batches, then the catalogue, then earnings.
+    """One pass: config, then the outbox in batches, the catalogue, earnings, and last
+    the qualifications and accuracy if the store keeps them (``QualificationStore``,
+    ``AccuracyStore``) and the client can fetch them (``ProfileServer``).
 
     Batches hold ``min(batch_size or largest_batch, largest_batch)`` results and
     stay under the server's ``largest_upload_bytes``. A batch that still fails
@@ -165,6 +228,7 @@ def sync_once(
         _upload_phase(client, store, config, report, tell, cancel, batch_size)
         _catalogue_phase(client, store, report, tell, cancel)
         _earnings_phase(client, store, report, tell, cancel)
+        _profile_phase(client, store, report, tell, cancel)
     except Cancelled:
         report.cancelled = True
     except _StopPass:
@@ -187,6 +251,7 @@ def _config_phase(
 ) -> ServerConfig:
     tell(SyncProgress("config", 0, 1, "Contacting the server…"))
     _check(cancel)
+    sent_at = datetime.now(UTC)
     try:
         config = client.config(cancel=cancel)
     except SignInRequired:
@@ -195,7 +260,10 @@ def _config_phase(
         # Without the server's limits nothing else can be done safely.
         report.errors.append(str(error))
         raise _StopPass from error
+    report.clock_offset = ClockOffset.measure(config.server_time, sent_at, datetime.now(UTC))
     store.save_config(config)
+    if isinstance(store, ClockStore):
+        store.save_clock_offset(report.clock_offset)
     tell(SyncProgress("config", 1, 1, f"Connected to {config.server_name}"))
     return config
 
@@ -336,6 +404,54 @@ def _earnings_phase(
         cursor = page.cursor
 
 
+def _profile_phase(
+    client: SyncServer,
+    store: SyncStore,
+    report: SyncReport,
+    tell: Callable[[SyncProgress], None],
+    cancel: CancelToken | None,
+) -> None:
+    """Qualifications and accuracy, for the stores that keep them; a server without
+    these endpoints (404) is left alone, other failures are reported (and a network
+    failure ends the pass)."""
+    if not isinstance(client, ProfileServer):
+        return
+    wants_qualifications = isinstance(store, QualificationStore)
+    wants_accuracy = isinstance(store, AccuracyStore)
+    if not (wants_qualifications or wants_accuracy):
+        return
+    tell(SyncProgress("profile", 0, 1, "Fetching qualifications and accuracy…"))
+    if isinstance(store, QualificationStore):
+        _check(cancel)
+        qualifications = _fetch_optional(lambda: client.qualifications(cancel=cancel), report)
+        if qualifications is not None:
+            store.save_qualifications(qualifications)
+            report.qualifications = len(qualifications.qualifications)
+    if isinstance(store, AccuracyStore):
+        _check(cancel)
+        accuracy = _fetch_optional(lambda: client.accuracy(cancel=cancel), report)
+        if accuracy is not None:
+            store.save_accuracy(accuracy)
+            report.accuracy_kinds = len(accuracy.kinds)
+    tell(SyncProgress("profile", 1, 1, "Qualifications and accuracy up to date"))
+
+
+def _fetch_optional(fetch: Callable[[], T], report: SyncReport) -> T | None:
+    try:
+        return fetch()
+    except (SignInRequired, Cancelled):
+        raise
+    except Refused as error:
+        if error.status == 404:
+            return None  # an older server: nothing to keep, nothing wrong
+        report.errors.append(str(error))
+    except ServerError as error:
+        report.errors.append(str(error))
+        if is_transient(error):
+            raise _StopPass from error  # the network is down: the next request would wait too
+    return None
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -358,6 +474,8 @@ def _wire_item(item: OutboxItem) -> ResultItem:
             "result": item.result,
             "submitted_at": item.submitted_at,
             "active_seconds": item.active_seconds,
+            "started_at": item.started_at,
+            "elapsed_seconds": item.elapsed_seconds,
         }
     )
 

@@ -126,10 +126,22 @@ class SignInRequired(ServerError):
 
 
 class Refused(ServerError):
-    """The server refused the request with a 4xx ``ErrorBody``; ``code`` is its machine code."""
+    """The server refused the request with a 4xx ``ErrorBody``; ``code`` is its machine code.
+
+    ``retry_after`` (seconds) is set when the refusal lasts a known time (work
+    withheld for a while, a qualification test's retry delay). Never retried
+    automatically: the application tells the contributor and asks again later.
+    """
 
     def __init__(
-        self, code: str, message: str, *, host: str, status: int, advice: str | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        host: str,
+        status: int,
+        advice: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         text = f"{host} refused the request: {shown(message, 300)}"
         text = text if text.endswith((".", "!", "?")) else text + "."
@@ -137,6 +149,7 @@ class Refused(ServerError):
         self.code = code
         self.server_message = message
         self.status = status
+        self.retry_after = retry_after
 
 
 class CredentialsRefused(Refused):

@@ -21,10 +21,19 @@ POST        /releases                    ``ReleaseRequest``          ``ReleaseRe
 GET         /bundles/{id}/archive        Range / If-Range            the zip (ETag = sha256)
 POST        /results                     ``ResultBatch``             ``BatchResponse``
 GET         /earnings?cursor=&limit=     —                           ``EarningsPage``
+GET         /qualifications              —                           ``QualificationList``
+GET         /accuracy                    —                           ``AccuracyReport``
 ==========  ===========================  ==========================  =====================
 
 Every error answer (4xx, 5xx) has an ``ErrorBody`` with a machine ``code`` and a
-human ``message``; 429 and 503 may carry ``Retry-After`` (seconds).
+human ``message``; 429 and 503 may carry ``Retry-After`` (seconds), and so may a
+403 that refuses work for a while (``rotation``, ``accuracy_too_low``,
+``qualification_retry_later``): then ``retry_after`` says when asking again can work.
+
+A qualification test is claimed like any bundle, with the ``test_bundle_id`` that
+``/qualifications`` gives; its gold answers never leave the server. Ordinary
+bundles may hold gold questions too, indistinguishable from other tasks: only the
+aggregate scores come back, through ``/accuracy``.
 """
 
 from __future__ import annotations
@@ -45,6 +54,8 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Money = Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=4_000)]
+Seconds = Annotated[float, Field(ge=0, le=10 * 365 * 86_400)]
+Score = Annotated[float, Field(ge=0.0, le=1.0)]  # a grade: 1.0 is a perfect answer
 
 
 class WireModel(BaseModel):
@@ -68,8 +79,11 @@ class ErrorCode(StrEnum):
     NOT_OFFERED = "not_offered"  # the bundle is no longer in the catalogue
     ALREADY_CLAIMED = "already_claimed"
     CAP_REACHED = "cap_reached"  # the yearly earnings cap would be passed
-    ROTATION = "rotation"  # too many consecutive bundles of one kind
-    QUALIFICATION_NEEDED = "qualification_needed"
+    ROTATION = "rotation"  # the rotation policy withholds this kind for now (see retry_after)
+    QUALIFICATION_NEEDED = "qualification_needed"  # pass the named qualification's test first
+    QUALIFICATION_RETRY_LATER = "qualification_retry_later"  # a failed test's retry delay runs
+    ALREADY_QUALIFIED = "already_qualified"  # the test of a qualification one already holds
+    ACCURACY_TOO_LOW = "accuracy_too_low"  # low scores on test questions withhold this kind
     RATE_LIMITED = "rate_limited"
     UNAVAILABLE = "unavailable"  # try again after Retry-After
     SERVER_ERROR = "server_error"
@@ -98,6 +112,15 @@ class SignInResponse(WireModel):
 
 
 class ServerConfig(WireModel):
+    """The server's limits and clock.
+
+    ``server_time`` minus the local time when the answer arrived is the clock
+    offset a client keeps to judge lease expiry offline. ``annual_cap`` counts,
+    per calendar year (UTC) of ``occurred_at``, task rewards that are not
+    rejected plus bonuses; a claim that would pass it with the rewards of the
+    tasks in hand is refused (``cap_reached``).
+    """
+
     api_version: int
     server_name: ShortText
     server_time: AwareDatetime
@@ -112,6 +135,16 @@ class ServerConfig(WireModel):
 
 
 class CatalogueEntry(WireModel):
+    """One bundle on offer, as this contributor may claim it.
+
+    ``locked``: the bundle needs ``qualification``, which the contributor has not
+    earned yet (a claim gets ``qualification_needed``). ``withheld_code`` (an
+    ``ErrorCode`` value: ``rotation``, ``accuracy_too_low``) with
+    ``withheld_reason`` says why bundles of this kind are not handed out to the
+    contributor now, until ``withheld_until`` (None: until the reason says
+    otherwise, e.g. after a bundle of another kind).
+    """
+
     bundle_id: Identifier
     kind: KindId
     kind_version: int = 1
@@ -123,7 +156,23 @@ class CatalogueEntry(WireModel):
     estimated_minutes_per_task: Annotated[float, Field(gt=0)] | None = None
     size_bytes: Annotated[int, Field(ge=0)]
     deadline: AwareDatetime
-    qualification: ShortText | None = None  # needed before claiming, if any
+    qualification: ShortText | None = None  # id of the qualification needed before claiming
+    qualification_title: ShortText | None = None
+    locked: bool = False
+    withheld_until: AwareDatetime | None = None
+    withheld_code: Annotated[str, Field(max_length=64)] | None = None
+    withheld_reason: LongText | None = None
+
+    @property
+    def claimable(self) -> bool:
+        """Whether a claim can work now, as far as this entry knows."""
+        return not self.locked and self.withheld_code is None
+
+    def expected_hourly_rate(self) -> Decimal | None:
+        """What the bundle pays per hour at its estimated pace; None without an estimate."""
+        from sync.pay import expected_hourly_rate  # sync.pay reads these models too
+
+        return expected_hourly_rate(self.reward_per_task, self.estimated_minutes_per_task)
 
 
 class Catalogue(WireModel):
@@ -136,7 +185,12 @@ class ClaimRequest(WireModel):
 
 
 class Lease(WireModel):
-    """A bundle reserved for one contributor until ``expires_at``."""
+    """A bundle reserved for one contributor from ``claimed_at`` until ``expires_at``.
+
+    Both are server times, and every task of the lease expires with it. The
+    offset to the local clock comes from ``ServerConfig.server_time`` (or
+    ``LeaseList.server_time``) and lets a client warn before expiry offline.
+    """
 
     lease_id: Identifier
     bundle_id: Identifier
@@ -146,10 +200,12 @@ class Lease(WireModel):
     archive_path: Annotated[str, Field(max_length=300)]  # relative to the server URL
     archive_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     size_bytes: Annotated[int, Field(ge=0)]
+    claimed_at: AwareDatetime | None = None
 
 
 class LeaseList(WireModel):
     leases: list[Lease]
+    server_time: AwareDatetime | None = None  # the server's clock when it answered
 
 
 class ReleaseRequest(WireModel):
@@ -165,13 +221,22 @@ class ReleaseResponse(WireModel):
 
 
 class ResultItem(WireModel):
+    """One submitted result.
+
+    ``active_seconds``: time the task's editor had focus while the contributor
+    was active; ``elapsed_seconds``: time from ``started_at`` (first opened) to
+    submitting, breaks included. All three are optional and only measured.
+    """
+
     idempotency_key: UUID  # sending the same key twice never pays twice
     bundle_id: Identifier
     task_id: Identifier
     kind: KindId
     result: dict[str, Any]
     submitted_at: AwareDatetime
-    active_seconds: Annotated[float, Field(ge=0)] | None = None
+    active_seconds: Seconds | None = None
+    started_at: AwareDatetime | None = None
+    elapsed_seconds: Seconds | None = None
 
 
 class ResultBatch(WireModel):
@@ -234,7 +299,8 @@ class LedgerEntry(WireModel):
     idempotency_key: UUID | None = None
     reason: LongText | None = None  # why a result was rejected, what a bonus is for
     occurred_at: AwareDatetime
-    updated_at: AwareDatetime
+    updated_at: AwareDatetime  # for a paid entry: when it was paid
+    active_seconds: Seconds | None = None  # task rewards: the active time sent with the result
 
 
 class EarningsPage(WireModel):
@@ -248,3 +314,97 @@ class EarningsPage(WireModel):
     cursor: Annotated[str, Field(max_length=200)]
     more: bool = False
     reset: bool = False
+
+
+# ---------------------------------------------------------------- qualifications
+
+
+class QualificationStatus(StrEnum):
+    NONE = "none"  # never tried: claim ``test_bundle_id`` to take the test
+    PENDING = "pending"  # a test is claimed and not yet graded (every task answered grades it)
+    PASSED = "passed"  # the certificate is held
+    FAILED = "failed"  # the last test failed: it may be taken again from ``retry_at``
+
+
+class Certificate(WireModel):
+    """A qualification held; ``source`` says how it was earned: ``test``, ``accuracy``
+    (test questions in ordinary work) or ``granted`` (by the platform)."""
+
+    qualification_id: Identifier
+    title: ShortText
+    kind: KindId
+    earned_at: AwareDatetime
+    score: Score | None = None
+    source: Annotated[str, Field(max_length=32)] = "test"
+
+
+class Qualification(WireModel):
+    """One qualification and where this contributor stands with it.
+
+    ``test_bundle_id`` is the bundle to claim (``POST /claims``) for the next or
+    the open attempt; None while passed or while ``retry_at`` is ahead. The test
+    is graded with the kind's own grader when all ``task_count`` answers are in:
+    the mean score passes at ``pass_mark`` or above. Bundles that need this
+    qualification say so in the catalogue (``qualification``, ``locked``).
+    """
+
+    qualification_id: Identifier
+    kind: KindId
+    title: ShortText
+    description: LongText = ""
+    pass_mark: Score
+    retry_delay_seconds: Annotated[int, Field(ge=0)]
+    task_count: Annotated[int, Field(ge=1)]
+    status: QualificationStatus
+    test_bundle_id: Identifier | None = None
+    attempts: Annotated[int, Field(ge=0)] = 0
+    last_score: Score | None = None
+    last_attempt_at: AwareDatetime | None = None
+    retry_at: AwareDatetime | None = None
+    certificate: Certificate | None = None
+
+
+class QualificationList(WireModel):
+    server_time: AwareDatetime
+    qualifications: list[Qualification]
+
+
+# ---------------------------------------------------------------- accuracy on test questions
+
+
+class AccuracyStatus(StrEnum):
+    UNRATED = "unrated"  # fewer than ``min_graded`` test questions graded
+    GOOD = "good"
+    AT_RISK = "at_risk"  # below ``warn_below``: bundles of the kind are withheld below the floor
+    WITHHELD = "withheld"  # bundles of the kind are withheld until ``withheld_until``
+
+
+class KindAccuracy(WireModel):
+    """The contributor's running accuracy on the gold questions of one kind.
+
+    ``graded`` and ``mean_score`` cover the last ``window`` graded questions since
+    the kind was last withheld for accuracy. Below ``withhold_below`` (once
+    ``min_graded`` are graded) new bundles of the kind are withheld for a while;
+    at ``grant_at`` or above over ``grant_graded`` questions, the kind's
+    qualification is granted if not yet held. ``consequence`` says all of it in
+    one sentence for the contributor.
+    """
+
+    kind: KindId
+    graded: Annotated[int, Field(ge=0)]
+    mean_score: Score | None = None
+    status: AccuracyStatus
+    window: Annotated[int, Field(ge=1)]
+    min_graded: Annotated[int, Field(ge=1)]
+    warn_below: Score
+    withhold_below: Score
+    grant_at: Score | None = None
+    grant_graded: Annotated[int, Field(ge=1)] | None = None
+    qualification: Identifier | None = None  # what ``grant_at`` unlocks, if anything
+    withheld_until: AwareDatetime | None = None
+    consequence: LongText
+
+
+class AccuracyReport(WireModel):
+    server_time: AwareDatetime
+    kinds: list[KindAccuracy]

@@ -21,12 +21,21 @@ POST        /contributors                     ``ContributorRequest``       ``Con
 GET         /results?contributor_id=          —                            ``StoredResultList``
 GET         /ledger?contributor_id=           —                            ``LedgerList``
 POST        /cursor-reset                     —                            ``CursorResetResponse``
+GET / PUT   /policy                           ``PlatformPolicy``           ``PlatformPolicy``
+POST        /golds                            ``GoldRequest``              ``GoldResponse``
+GET         /qualifications?contributor_id=   —                            ``QualificationList``
+POST        /qualification-grants             ``QualificationGrant``       ``Qualification``
+POST        /qualification-resets             ``QualificationReset``       ``ResetResponse``
+GET         /accuracy?contributor_id=         —                            ``AccuracyReport``
+POST        /withholding-resets               ``WithholdingReset``         ``ResetResponse``
 ==========  ================================  ===========================  ======================
+
+``POST /bundles?qualification=ID`` publishes an uploaded bundle that needs that qualification.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -34,10 +43,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from sync.protocol import (
     CatalogueEntry,
     Identifier,
+    KindId,
     LedgerEntry,
     LedgerStatus,
     LongText,
     Money,
+    Score,
+    Seconds,
     ShortText,
 )
 
@@ -64,6 +76,7 @@ class PublishDemoRequest(AdminModel):
 
     spec: ShortText | None = None
     copies: Annotated[int, Field(ge=1, le=100)] = 1
+    qualification: Identifier | None = None  # the copies need this qualification
 
 
 class PublishResponse(AdminModel):
@@ -179,6 +192,11 @@ class StoredResult(AdminModel):
     message: LongText | None = None
     review: LedgerStatus | None = None  # None for rejected results
     received_at: AwareDatetime
+    active_seconds: Seconds | None = None
+    elapsed_seconds: Seconds | None = None
+    started_at: AwareDatetime | None = None
+    score: Score | None = None  # the grade of a gold question or a qualification test task
+    graded_as: Literal["gold", "qualification"] | None = None
 
 
 class StoredResultList(AdminModel):
@@ -218,3 +236,84 @@ class FaultSettings(AdminModel):
     slow_first_byte_ms: Milliseconds = 0.0  # waited before the first body byte
     slow_first_byte_probability: Probability = 1.0
     malformed_probability: Probability = 0.0  # JSON answers: body replaced by broken JSON
+
+
+# ---------------------------------------------------------------- platform policy
+
+
+class PlatformPolicy(AdminModel):
+    """How the platform hands out work and judges test questions; an admin may change it live.
+
+    Rotation: after ``rotation`` consecutive claims of one kind, a bundle of
+    another kind (if one is on offer) must come first; 0 turns it off. Fatigue:
+    ``fatigue_results`` results of one kind within ``fatigue_window_minutes``
+    withhold that kind for ``fatigue_pause_minutes``; 0 turns it off. Gold:
+    about ``gold_rate`` of the tasks of each demo bundle published from now on
+    are gold questions (among the tasks whose answer the server knows).
+    Accuracy: over the last ``accuracy_window`` graded gold questions of a kind,
+    a mean below ``accuracy_withhold_below`` (with at least
+    ``accuracy_min_graded`` graded) withholds the kind for
+    ``accuracy_pause_minutes``; a mean at ``accuracy_grant_at`` or above over at
+    least ``accuracy_grant_graded`` grants the kind's qualification (None: never).
+    """
+
+    rotation: Annotated[int, Field(ge=0, le=1000)] = 3
+    fatigue_results: Annotated[int, Field(ge=0, le=100_000)] = 0
+    fatigue_window_minutes: Annotated[float, Field(gt=0, le=7 * 1440)] = 60.0
+    fatigue_pause_minutes: Annotated[float, Field(ge=0, le=7 * 1440)] = 30.0
+    gold_rate: Probability = 0.05
+    accuracy_window: Annotated[int, Field(ge=1, le=1000)] = 20
+    accuracy_min_graded: Annotated[int, Field(ge=1, le=1000)] = 3
+    accuracy_warn_below: Probability = 0.7
+    accuracy_withhold_below: Probability = 0.5
+    accuracy_pause_minutes: Annotated[float, Field(ge=0, le=365 * 1440)] = 1440.0
+    accuracy_grant_at: Probability | None = 0.9
+    accuracy_grant_graded: Annotated[int, Field(ge=1, le=1000)] = 10
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> PlatformPolicy:
+        if self.accuracy_withhold_below > self.accuracy_warn_below:
+            raise ValueError("accuracy_withhold_below cannot be above accuracy_warn_below")
+        if self.accuracy_min_graded > self.accuracy_window:
+            raise ValueError("accuracy_min_graded cannot be above accuracy_window")
+        return self
+
+
+# ---------------------------------------------------------------- gold and qualifications
+
+
+class GoldRequest(AdminModel):
+    """Make a published task a gold question: ``answer`` is its gold result (kind's model)."""
+
+    bundle_id: Identifier
+    task_id: Identifier
+    answer: dict[str, Any]
+
+
+class GoldResponse(AdminModel):
+    bundle_id: Identifier
+    task_id: Identifier
+    kind: KindId
+
+
+class QualificationGrant(AdminModel):
+    contributor_id: ShortText
+    qualification_id: Identifier
+
+
+class QualificationReset(AdminModel):
+    """Forget certificates, attempts and retry delays (of one qualification, or all)."""
+
+    contributor_id: ShortText
+    qualification_id: Identifier | None = None
+
+
+class WithholdingReset(AdminModel):
+    """A fresh start for rotation, fatigue and accuracy (of one kind, or all)."""
+
+    contributor_id: ShortText
+    kind: KindId | None = None
+
+
+class ResetResponse(AdminModel):
+    reset: list[str]  # qualification ids or kinds

@@ -185,6 +185,22 @@ def test_unknown_withdrawn_and_past_deadline_bundles_are_not_offered(bare: Serve
     assert Catalogue.model_validate_json(demo.get("/v1/catalogue").content).bundles == []
 
 
+def test_leases_say_when_they_were_claimed_and_answer_with_the_server_time(
+    bare: ServerHandle,
+) -> None:
+    publish(bare, "b-1")
+    bare.admin.advance_clock(3 * 3600)  # the server runs ahead of this computer
+    demo = sign_in(bare.url)
+    lease = demo.claim("b-1")
+    assert lease.claimed_at is not None
+    assert lease.expires_at - lease.claimed_at == timedelta(days=2)
+    held = LeaseList.model_validate_json(demo.get("/v1/leases").content)
+    assert held.leases == [lease]  # the same lease, whenever asked
+    assert held.server_time is not None
+    ahead = held.server_time - datetime.now(UTC)
+    assert timedelta(hours=2, minutes=59) < ahead < timedelta(hours=3, minutes=1)
+
+
 def test_a_lease_expires_by_the_server_clock(bare: ServerHandle) -> None:
     publish(bare, "b-1")
     demo, alice = sign_in(bare.url, "demo"), sign_in(bare.url, "alice")
@@ -338,7 +354,14 @@ def test_openapi_lists_the_routes_and_the_protocol_models(bare: ServerHandle) ->
         "/v1/bundles/{bundle_id}/archive",
         "/v1/results",
         "/v1/earnings",
+        "/v1/qualifications",
+        "/v1/accuracy",
         "/v1/admin/faults",
+        "/v1/admin/policy",
+        "/v1/admin/golds",
+        "/v1/admin/qualification-grants",
+        "/v1/admin/qualification-resets",
+        "/v1/admin/withholding-resets",
     } <= paths
     schemas = set(document["components"]["schemas"])
     assert {
@@ -352,6 +375,9 @@ def test_openapi_lists_the_routes_and_the_protocol_models(bare: ServerHandle) ->
         "EarningsPage",
         "ErrorBody",
         "FaultSettings",
+        "QualificationList",
+        "AccuracyReport",
+        "PlatformPolicy",
     } <= schemas
     assert "HTTPValidationError" not in schemas  # every error is an ErrorBody
     assert requests.get(bare.url + "/docs").status_code == 200
@@ -371,3 +397,47 @@ def test_admin_routes_need_the_admin_token(bare: ServerHandle) -> None:
         response = requests.get(bare.url + "/v1/admin/faults", headers=headers)
         assert response.status_code == 401
         assert error_of(response).code == "unauthorized"
+
+
+# ---------------------------------------------------------------- the database schema
+
+
+def test_a_data_dir_of_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    from mockserver import store as store_module
+    from mockserver.store import SCHEMA_VERSION, MockStore
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(store_module._SCHEMA)
+    old.execute("PRAGMA user_version=1")
+    old.execute(
+        "INSERT INTO bundles VALUES ('b-old', 'translation', 1, 'Old', '', '0.10', 'EUR', NULL, "
+        "9999999999, 'b-old.zip', 10, ?, 0, 0)",
+        ("0" * 64,),
+    )
+    old.execute("INSERT INTO tasks VALUES ('b-old', 't1', 0, '0.10', '{}', 0)")
+    old.commit()
+    old.close()
+
+    upgraded = MockStore(path)
+    try:
+        assert upgraded.schema_version == SCHEMA_VERSION >= 2
+        bundle = upgraded.bundle("b-old")
+        assert bundle is not None and (bundle.purpose, bundle.qualification_id) == ("work", None)
+        assert [row.bundle_id for row, _ in upgraded.offered_bundles(0)] == ["b-old"]
+    finally:
+        upgraded.close()
+    MockStore(path).close()  # opening an up-to-date database changes nothing
+
+
+def test_a_data_dir_of_a_newer_server_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    import sqlite3
+
+    from mockserver.store import MockStore
+
+    path = tmp_path / "new.sqlite3"
+    sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
+    with pytest.raises(sqlite3.DatabaseError, match="newer than this server"):
+        MockStore(path)

@@ -94,6 +94,61 @@ def test_admin_subcommands_act_on_a_running_server(
     assert status == 0 and line.startswith("earnings cursors reset")
 
 
+def test_platform_subcommands_drive_policy_gold_qualifications_and_accuracy(
+    server: ServerHandle, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, line = run(server, capsys, "policy", "--gold-rate", "0.2", "--fatigue-results", "5")
+    assert status == 0 and "gold_rate=0.2" in line and "fatigue_results=5" in line
+    assert "rotation=3" in line  # the rest is kept
+    assert (
+        "accuracy_grant_at=None" in run(server, capsys, "policy", "--accuracy-grant-at", "none")[1]
+    )
+    status, line = run(server, capsys, "policy", "--defaults", "--rotation", "0")
+    assert "rotation=0" in line and "gold_rate=0.05" in line and "fatigue_results=0" in line
+    assert server.admin.get_policy().rotation == 0
+
+    server.admin.publish_file(translation_zip(tmp_path / "zips", "b-gold", tasks=2))
+    answer = tmp_path / "gold.json"
+    answer.write_text('{"targets": {"s1": "Bonjour {name}", "s2": "Enregistrer"}}')
+    assert run(
+        server, capsys, "gold", "--bundle", "b-gold", "--task", "t1", "--answer", f"@{answer}"
+    )[1] == ("b-gold/t1 is now a gold question (translation)")
+    assert (
+        run(server, capsys, "gold", "--bundle", "b-gold", "--task", "t2", "--answer", "[1]")[0] == 1
+    )
+    demo = sign_in(server.url)
+    demo.claim("b-gold")
+    demo.submit(result_item("b-gold", "t1"))
+    status, line = run(server, capsys, "accuracy", "--contributor", "demo")
+    assert status == 0 and line.startswith("demo: translation unrated 100% over 1")
+
+    status, line = run(server, capsys, "qualifications", "--contributor", "demo")
+    assert status == 0 and "translation none test qual-translation-" in line
+    assert (
+        run(
+            server,
+            capsys,
+            "grant-qualification",
+            "--contributor",
+            "demo",
+            "--qualification",
+            "photo_clip",
+        )[1]
+        == "demo now holds photo_clip (Photo clipper)"
+    )
+    assert (
+        "photo_clip passed (granted)"
+        in run(server, capsys, "qualifications", "--contributor", "demo")[1]
+    )
+    assert run(server, capsys, "reset-qualifications", "--contributor", "demo")[1] == (
+        "reset demo's qualifications: photo_clip"
+    )
+    assert run(
+        server, capsys, "reset-withholding", "--contributor", "demo", "--kind", "translation"
+    )[1] == ("fresh start for demo: translation")
+    assert run(server, capsys, "reset-withholding", "--contributor", "nobody")[0] == 1
+
+
 def test_admin_subcommands_fail_with_one_line_and_a_non_zero_status(
     server: ServerHandle, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,6 +185,12 @@ def test_serve_starts_with_the_demo_catalogue_and_prints_url_and_token(tmp_path:
             "3",
             "--latency-ms",
             "1",
+            "--gold-rate",
+            "0.5",
+            "--fatigue-results",
+            "40",
+            "--qualified-copies",
+            "0",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -154,6 +215,9 @@ def test_serve_starts_with_the_demo_catalogue_and_prints_url_and_token(tmp_path:
             except requests.ConnectionError:
                 time.sleep(0.05)
         assert "demo-en-fr-app" in catalogue_ids
+        assert not any(bundle_id.endswith("-q") for bundle_id in catalogue_ids)
+        policy = requests.get(url + "/v1/admin/policy", headers={"X-Admin-Token": "tester-token"})
+        assert (policy.json()["gold_rate"], policy.json()["fatigue_results"]) == (0.5, 40)
         faults = requests.get(url + "/v1/admin/faults", headers={"X-Admin-Token": "tester-token"})
         assert faults.json()["latency_ms"] == 1
     finally:

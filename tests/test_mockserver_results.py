@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,3 +159,31 @@ def test_acks_come_in_the_order_of_the_batch(demo: Contributor) -> None:
     items = [result_item("b-1", f"t{i}") for i in (3, 1, 2)]
     acks = demo.submit(*items)
     assert [str(ack.idempotency_key) for ack in acks] == [i["idempotency_key"] for i in items]
+
+
+def test_time_spent_on_a_task_is_stored_and_shown_to_admins_and_in_the_ledger(
+    server: ServerHandle, demo: Contributor
+) -> None:
+    timed = result_item("b-1", "t1")
+    timed.update(
+        active_seconds=42.5,
+        elapsed_seconds=95.0,
+        started_at=datetime(2031, 5, 2, 9, 30, tzinfo=UTC).isoformat(),
+    )
+    untimed = result_item("b-1", "t2")  # every timing is optional
+    assert [ack.status for ack in demo.submit(timed, untimed)] == ["accepted", "accepted"]
+    stored = {result.task_id: result for result in server.admin.results("demo")}
+    assert (stored["t1"].active_seconds, stored["t1"].elapsed_seconds) == (42.5, 95.0)
+    assert stored["t1"].started_at == datetime(2031, 5, 2, 9, 30, tzinfo=UTC)
+    assert (stored["t2"].active_seconds, stored["t2"].started_at) == (None, None)
+    entries = {entry.task_id: entry for entry in demo.earnings().entries}
+    assert (entries["t1"].active_seconds, entries["t1"].task_kind) == (42.5, "translation")
+    assert entries["t2"].active_seconds is None
+
+
+def test_negative_or_absurd_timings_are_refused_as_a_whole_request(demo: Contributor) -> None:
+    item = result_item("b-1", "t1")
+    item["active_seconds"] = -1
+    response = demo.post("/v1/results", {"results": [item]})
+    assert response.status_code == 422
+    assert ErrorBody.model_validate_json(response.content).code == "invalid_request"

@@ -15,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from mockserver import demo_data
 from mockserver.testing import ServerHandle, running_server
 from sync.bundle import read_manifest
 from sync.client import ServerClient
 from sync.download import download_archive, part_paths
 from sync.engine import OutboxItem, sync_once
 from sync.errors import MalformedAnswer, Refused, SignInRequired
-from sync.protocol import Lease, ResultBatch, ResultStatus
+from sync.protocol import Lease, QualificationStatus, ResultBatch, ResultStatus
 from sync.retry import RetryPolicy
 from tests.factories import SEGMENTS, translation_bundle, translation_task
-from tests.test_sync_engine import MemoryStore
+from tests.test_sync_engine import MemoryStore, ProfileMemoryStore
 
 CUT = 64 * 1024
 
@@ -213,3 +214,62 @@ def test_a_malformed_answer_is_a_clear_error(server: ServerHandle) -> None:
     server.admin.set_faults(malformed_probability=1.0)
     with pytest.raises(MalformedAnswer, match="not JSON"):
         client.catalogue()
+
+
+def test_a_qualification_test_taken_through_the_sync_client_unlocks_work(
+    server: ServerHandle, tmp_path: Path
+) -> None:
+    server.admin.publish_demo("translation-en-fr-app", qualification="translation")
+    client = client_for(server)
+    client.sign_in("demo", "demo")
+    store = ProfileMemoryStore()
+    first = sync_once(client, store)
+    assert first.ok and store.qualifications is not None and store.accuracy is not None
+    listed = {q.qualification_id: q for q in store.qualifications.qualifications}
+    assert listed["translation"].status is QualificationStatus.NONE
+    assert {kind.kind for kind in store.accuracy.kinds} == {
+        "translation",
+        "transcription",
+        "photo_clip",
+    }
+    assert store.catalogue is not None
+    [locked] = [entry for entry in store.catalogue.bundles if entry.qualification]
+    assert locked.locked and locked.qualification_title == "Translator"
+    with pytest.raises(Refused) as refused:
+        client.claim(locked.bundle_id)
+    assert refused.value.code == "qualification_needed"
+
+    test_id = listed["translation"].test_bundle_id
+    assert test_id is not None
+    lease = client.claim(test_id)
+    dest = tmp_path / "profile" / "bundles" / f"{test_id}.zip"
+    download_archive(client, lease, dest)
+    manifest = read_manifest(dest, known_kinds={"translation"})
+    definition = demo_data.qualification_def(server.state.registry, "translation")
+    assert definition is not None
+    started = datetime.now(UTC)
+    for task, (spec_id, task_id) in zip(manifest.tasks, definition.tasks, strict=True):
+        key = str(uuid.uuid4())
+        store.outbox[key] = OutboxItem(
+            idempotency_key=key,
+            bundle_id=lease.bundle_id,
+            task_id=task.id,
+            kind=lease.kind,
+            result=demo_data.demo_golds()[spec_id][task_id],
+            submitted_at=datetime.now(UTC),
+            active_seconds=40.0,
+            started_at=started,
+            elapsed_seconds=65.0,
+        )
+
+    second = sync_once(client, store)
+    assert second.ok and second.accepted == 3
+    passed = {q.qualification_id: q for q in store.qualifications.qualifications}["translation"]
+    assert passed.status is QualificationStatus.PASSED and passed.certificate is not None
+    assert not next(e for e in store.catalogue.bundles if e.bundle_id == locked.bundle_id).locked
+    assert client.claim(locked.bundle_id).bundle_id == locked.bundle_id
+    stored = server.admin.results("demo")
+    assert {(r.active_seconds, r.elapsed_seconds, r.graded_as) for r in stored} == {
+        (40.0, 65.0, "qualification")
+    }
+    assert second.clock_offset is not None and abs(second.clock_offset.offset_seconds) < 60

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -32,9 +33,12 @@ from sync.errors import (
     SignInRequired,
 )
 from sync.protocol import (
+    AccuracyStatus,
     BatchResponse,
     EarningsPage,
     LeaseList,
+    QualificationList,
+    QualificationStatus,
     ResultBatch,
     ResultStatus,
     SignInResponse,
@@ -579,3 +583,115 @@ def test_an_answer_that_trickles_in_is_cut_off_by_the_overall_deadline(server) -
         client.catalogue()
     # Bounded, generously: the trickle itself would last over 200 s.
     assert time.monotonic() - started < 60
+
+
+# --- qualifications, accuracy and refusals for a while -----------------------------------
+
+
+def sample_qualifications() -> QualificationList:
+    return QualificationList.model_validate(
+        {
+            "server_time": NOW,
+            "qualifications": [
+                {
+                    "qualification_id": "translation",
+                    "kind": "translation",
+                    "title": "Translator",
+                    "pass_mark": 0.6,
+                    "retry_delay_seconds": 86400,
+                    "task_count": 3,
+                    "status": "failed",
+                    "attempts": 1,
+                    "last_score": 0.42,
+                    "retry_at": NOW + timedelta(days=1),
+                },
+                {
+                    "qualification_id": "photo_clip",
+                    "kind": "photo_clip",
+                    "title": "Photo clipper",
+                    "pass_mark": 0.85,
+                    "retry_delay_seconds": 86400,
+                    "task_count": 3,
+                    "status": "passed",
+                    "certificate": {
+                        "qualification_id": "photo_clip",
+                        "title": "Photo clipper",
+                        "kind": "photo_clip",
+                        "earned_at": NOW,
+                        "score": 0.93,
+                    },
+                },
+            ],
+        }
+    )
+
+
+def test_qualifications_and_accuracy_parse(server: HttpDouble) -> None:
+    server.route("GET", "/v1/qualifications", json_reply(sample_qualifications()))
+    accuracy = {
+        "server_time": NOW.isoformat(),
+        "kinds": [
+            {
+                "kind": "translation",
+                "graded": 4,
+                "mean_score": 0.81,
+                "status": "good",
+                "window": 20,
+                "min_graded": 3,
+                "warn_below": 0.7,
+                "withhold_below": 0.5,
+                "consequence": "Keep it above 50 %.",
+                "a_field_from_a_newer_server": True,
+            }
+        ],
+    }
+    server.route("GET", "/v1/accuracy", json_reply(accuracy))
+    client = make_client(server.url)
+
+    listed = client.qualifications().qualifications
+    assert [(q.qualification_id, q.status) for q in listed] == [
+        ("translation", QualificationStatus.FAILED),
+        ("photo_clip", QualificationStatus.PASSED),
+    ]
+    assert listed[0].retry_at == NOW + timedelta(days=1) and listed[0].test_bundle_id is None
+    assert listed[1].certificate is not None and listed[1].certificate.source == "test"
+    [kind] = client.accuracy().kinds
+    assert (kind.status, kind.graded, kind.withheld_until) == (AccuracyStatus.GOOD, 4, None)
+    assert server.requests_to("GET", "/v1/accuracy")[0].headers["authorization"].endswith(TOKEN)
+
+
+def test_a_score_outside_zero_to_one_is_a_malformed_answer(server: HttpDouble) -> None:
+    broken = sample_qualifications().model_dump(mode="json")
+    broken["qualifications"][0]["last_score"] = 42
+    server.route("GET", "/v1/qualifications", json_reply(broken))
+    with pytest.raises(MalformedAnswer, match="last_score"):
+        make_client(server.url).qualifications()
+
+
+def test_a_server_without_qualifications_refuses_with_not_found(server: HttpDouble) -> None:
+    server.route("GET", "/v1/qualifications", error_reply(404, "not_found", "No such route."))
+    with pytest.raises(Refused) as caught:
+        make_client(server.url).qualifications()
+    assert (caught.value.code, caught.value.status) == ("not_found", 404)
+
+
+def test_a_refusal_for_a_while_says_when_and_is_not_retried(
+    server: HttpDouble, clock: FakeClock
+) -> None:
+    server.route(
+        "POST",
+        "/v1/claims",
+        error_reply(403, "accuracy_too_low", "Withheld until 14:30 UTC.", retry_after="1800"),
+    )
+    with pytest.raises(Refused) as caught:
+        make_client(server.url, attempts=3, clock=clock).claim("b-1")
+    assert (caught.value.code, caught.value.retry_after) == ("accuracy_too_low", 1800)
+    assert len(server.requests_to("POST", "/v1/claims")) == 1 and clock.waits == []
+
+
+def test_an_older_servers_catalogue_and_leases_still_parse() -> None:
+    entry = sample_catalogue(1).bundles[0]
+    assert (entry.locked, entry.withheld_code, entry.claimable) == (False, None, True)
+    assert entry.expected_hourly_rate() == Decimal("4.80")  # 0.12 per 1.5 minutes
+    assert sample_lease().claimed_at is None
+    assert LeaseList(leases=[]).server_time is None

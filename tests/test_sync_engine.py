@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,15 +14,18 @@ from sync.client import ServerClient
 from sync.engine import OutboxItem, SyncProgress, SyncReport, sync_once
 from sync.errors import NetworkUnavailable, Refused, ServerError, SignInRequired
 from sync.protocol import (
+    AccuracyReport,
     BatchResponse,
     Catalogue,
     EarningsPage,
+    QualificationList,
     ResultAck,
     ResultBatch,
     ResultStatus,
     ServerConfig,
 )
 from sync.retry import CancelToken, RetryPolicy
+from sync.server_clock import ClockOffset
 from tests.http_double import (
     NOW,
     HttpDouble,
@@ -425,3 +428,111 @@ def test_report_defaults() -> None:
 def _bounded() -> Iterator[None]:
     # Every test here is in-memory or loopback; nothing may sleep for real.
     yield
+
+
+# --- the contributor's profile and the server clock, for stores that keep them ----------
+
+
+class ProfileMemoryStore(MemoryStore):
+    """A store that also keeps qualifications, accuracy and the clock offset."""
+
+    def __init__(self, items: Sequence[OutboxItem] = ()) -> None:
+        super().__init__(items)
+        self.qualifications: QualificationList | None = None
+        self.accuracy: AccuracyReport | None = None
+        self.offsets: list[ClockOffset] = []
+
+    def save_qualifications(self, qualifications: QualificationList) -> None:
+        self.qualifications = qualifications
+
+    def save_accuracy(self, accuracy: AccuracyReport) -> None:
+        self.accuracy = accuracy
+
+    def save_clock_offset(self, offset: ClockOffset) -> None:
+        self.offsets.append(offset)
+
+
+class ProfileServer(FakeServer):
+    """A FakeServer that also answers GET /qualifications and GET /accuracy."""
+
+    def __init__(self, failure: ServerError | None = None) -> None:
+        super().__init__()
+        self.failure = failure
+
+    def qualifications(self, *, cancel: CancelToken | None = None) -> QualificationList:
+        self.requests_sent += 1
+        self.calls.append("qualifications")
+        if self.failure is not None:
+            raise self.failure
+        return QualificationList(server_time=NOW, qualifications=[])
+
+    def accuracy(self, *, cancel: CancelToken | None = None) -> AccuracyReport:
+        self.requests_sent += 1
+        self.calls.append("accuracy")
+        if self.failure is not None:
+            raise self.failure
+        return AccuracyReport(server_time=NOW, kinds=[])
+
+
+def test_a_store_that_keeps_the_profile_gets_qualifications_accuracy_and_the_clock() -> None:
+    store, server = ProfileMemoryStore(outbox(2)), ProfileServer()
+    before = datetime.now(UTC)
+    report = sync_once(server, store)
+    assert report.ok and server.calls[-2:] == ["qualifications", "accuracy"]
+    assert store.qualifications is not None and store.accuracy is not None
+    assert (report.qualifications, report.accuracy_kinds) == (0, 0)
+    [offset] = store.offsets
+    assert offset == report.clock_offset
+    # The double's clock says NOW, long ago: the offset is that far behind this computer.
+    expected = (NOW - before).total_seconds()
+    assert abs(offset.offset_seconds - expected) < 60
+    assert offset.measured_at >= before
+
+
+def test_a_store_without_the_profile_methods_costs_no_extra_request() -> None:
+    store, server = MemoryStore(), ProfileServer()
+    report = sync_once(server, store)
+    assert "qualifications" not in server.calls and "accuracy" not in server.calls
+    assert report.qualifications is None and report.clock_offset is not None
+
+
+def test_an_older_server_without_qualifications_is_no_error() -> None:
+    missing = Refused("not_found", "No such route.", host="tasks.example.org", status=404)
+    store = ProfileMemoryStore()
+    report = sync_once(ProfileServer(missing), store)
+    assert report.ok and store.qualifications is None and report.qualifications is None
+
+
+def test_a_profile_that_cannot_be_fetched_is_reported_and_kept_as_it_was() -> None:
+    refused = Refused("forbidden", "Not for you.", host="tasks.example.org", status=403)
+    store = ProfileMemoryStore()
+    report = sync_once(ProfileServer(refused), store)
+    assert len(report.errors) == 2 and "Not for you" in report.errors[0]
+    assert store.qualifications is None and store.catalogue is not None
+
+
+def test_time_spent_on_a_task_goes_up_with_its_result() -> None:
+    started = NOW - timedelta(minutes=3)
+    item = OutboxItem(
+        idempotency_key=str(uuid.UUID(int=7)),
+        bundle_id="b-0",
+        task_id="t-7",
+        kind="translation",
+        result={"text": "x"},
+        submitted_at=NOW,
+        active_seconds=95.5,
+        started_at=started,
+        elapsed_seconds=180.0,
+    )
+    server = FakeServer()
+    sync_once(server, MemoryStore([item]))
+    sent = server.results[item.idempotency_key]
+    assert (sent.active_seconds, sent.started_at, sent.elapsed_seconds) == (95.5, started, 180.0)
+
+
+def test_a_network_failure_in_the_profile_phase_ends_the_pass_at_once() -> None:
+    gone = NetworkUnavailable("tasks.example.org", "the connection was cut")
+    server = ProfileServer(gone)
+    report = sync_once(server, ProfileMemoryStore())
+    assert len(report.errors) == 1 and "Cannot reach" in report.errors[0]
+    assert "qualifications" in server.calls and "accuracy" not in server.calls

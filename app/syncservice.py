@@ -247,7 +247,10 @@ class SyncService(QObject):
         ctx, client = self.ctx, self.client()
 
         def work() -> Any:
-            client.release(bundle_id)
+            # Only the open tasks: a result still waiting in the outbox must stay ours.
+            open_ids = ctx.db.call(lambda: ctx.store.open_task_ids(bundle_id))
+            if open_ids:
+                client.release(bundle_id, open_ids)
             change, empty = ctx.db.call(lambda: ctx.store.release_bundle(bundle_id))
             if empty:
                 import shutil

@@ -325,3 +325,37 @@ def test_signing_out_forgets_the_token_but_keeps_the_work(qtbot, server, tmp_pat
     assert ctx.store.outbox()[0].task_id == key  # the queued result stays for the next sign-in
     window.close()
     ctx.close()
+
+
+def test_releasing_a_bundle_asks_first_then_gives_its_open_tasks_back(
+    qtbot, server, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app import dialogs
+
+    window, key = window_with_a_submitted_task(qtbot, server, tmp_path)
+    ctx, link = window.ctx, window.link
+    bundle_id = key.split("/")[0]
+    tasks_before = window.queue_model.rowCount()
+    assert tasks_before >= 2
+    offered: list = []
+    monkeypatch.setattr(
+        dialogs,
+        "ask_bundle_to_release",
+        lambda parent, choices: offered.extend(choices) or bundle_id,
+    )
+    monkeypatch.setattr(dialogs, "confirm_release", lambda parent, title, n: False)
+    link.ask_release()
+    assert [b for b, _ in offered] == [bundle_id]
+    assert f"{tasks_before - 1} task(s) open" in offered[0][1]
+    assert window.queue_model.rowCount() == tasks_before  # cancelled: nothing changed
+
+    monkeypatch.setattr(dialogs, "confirm_release", lambda parent, title, n: True)
+    link.ask_release()
+    assert [r["state"] for r in ctx.store.leases()] == ["released"]
+    rows = [window.queue_model.task_at(r) for r in range(window.queue_model.rowCount())]
+    assert [r.id for r in rows] == [key]  # the submitted task stays, the open ones went back
+    assert "Released" in window.statusBar().currentMessage()
+    link.service.sync_now()
+    assert ctx.store.task(key)["state"] == "sent"  # its result still counts
+    window.close()
+    ctx.close()

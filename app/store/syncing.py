@@ -245,6 +245,15 @@ class SyncRecords:
             self._event("bundle_released", None, {"bundle": bundle_id, "tasks": len(keys)})
         return Change(bundles=True, tasks=frozenset(keys), drafts=bool(keys)), not left
 
+    def open_task_ids(self, bundle_id: str) -> list[str]:
+        """The bundle's own ids of the tasks not submitted yet (what releasing gives back)."""
+        cursor = self.conn.execute(
+            "SELECT task_id FROM tasks WHERE bundle_id = ? AND state IN ('new', 'draft') "
+            "ORDER BY position",
+            [bundle_id],
+        )
+        return [row[0] for row in cursor]
+
     def open_task_count(self, bundle_id: str) -> int:
         """Tasks of a bundle not submitted yet (what releasing it gives back)."""
         row = self.conn.execute(

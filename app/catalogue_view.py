@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, QTime, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -43,13 +44,39 @@ def hourly_rate(entry: dict[str, Any]) -> str:
     return _tr("%1/h").replace("%1", money(per_hour, entry["currency"]))
 
 
+def availability(entry: dict[str, Any]) -> tuple[str, str]:
+    """A short word on whether the bundle can be claimed now, and why not (a tooltip)."""
+    if entry.get("locked"):
+        title = entry.get("qualification_title") or entry.get("qualification") or ""
+        return (
+            _tr("Needs a qualification"),
+            _tr("Pass the “%1” test (Qualifications tab) to unlock this bundle.").replace(
+                "%1", str(title)
+            ),
+        )
+    until = entry.get("withheld_until")
+    if until:
+        reason = entry.get("withheld_reason") or _tr("The platform rotates contributors.")
+        when = datetime.fromisoformat(str(until)).astimezone()
+        clock = QLocale().toString(QTime(when.hour, when.minute), QLocale.FormatType.ShortFormat)
+        return _tr("Not before %1").replace("%1", clock), str(reason)
+    if entry.get("qualification"):
+        return _tr("Qualified"), _tr("You hold the qualification this bundle needs.")
+    return "", ""
+
+
+def claimable(entry: dict[str, Any]) -> bool:
+    return not entry.get("locked") and not entry.get("withheld_until")
+
+
 class CatalogueModel(RowTableModel[dict]):
-    COLUMNS = ("title", "kind", "tasks", "reward", "time", "rate", "size", "deadline")
+    COLUMNS = ("title", "kind", "tasks", "reward", "time", "rate", "size", "deadline", "status")
     BundleRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: Any = None) -> None:
         headers = [_tr("Bundle"), _tr("Kind"), _tr("Tasks"), _tr("Reward per task")]
         headers += [_tr("Minutes per task"), _tr("Expected rate"), _tr("Download"), _tr("Deadline")]
+        headers += [_tr("Status")]
         super().__init__(headers, parent)
         self._locale = QLocale()
 
@@ -58,7 +85,11 @@ class CatalogueModel(RowTableModel[dict]):
         if role == self.BundleRole:
             return entry["bundle_id"]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "status":
+                return availability(entry)[1] or None
             return entry.get("description") or entry["title"]
+        if role == Qt.ItemDataRole.ForegroundRole and column == "status" and not claimable(entry):
+            return QColor("#9a6700")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == "title":
@@ -76,6 +107,8 @@ class CatalogueModel(RowTableModel[dict]):
             return hourly_rate(entry)
         if column == "size":
             return size_text(int(entry["size_bytes"]))
+        if column == "status":
+            return availability(entry)[0]
         if column == "deadline":
             when = datetime.fromisoformat(entry["deadline"]).date()
             return self._locale.toString(
@@ -109,6 +142,7 @@ class CatalogueView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self._claim())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
@@ -141,17 +175,34 @@ class CatalogueView(QWidget):
         else:
             text = self.tr("%1 bundle(s) on offer. Claim one to download it, then work offline.")
             self.summary.setText(text.replace("%1", str(len(entries))))
-        self.claim_button.setEnabled(signed_in and bool(entries))
+        self._signed_in = signed_in
         self.refresh_button.setEnabled(signed_in)
         if entries and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+            first = next((i for i, e in enumerate(entries) if claimable(e)), 0)
+            self.table.selectRow(first)
+        self._selection_changed()
+
+    def selected_entry(self) -> dict | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _selection_changed(self) -> None:
+        entry = self.selected_entry()
+        ok = bool(getattr(self, "_signed_in", False)) and entry is not None and claimable(entry)
+        self.claim_button.setEnabled(ok)
+        if entry is not None and not claimable(entry):
+            self.progress_text.setText(availability(entry)[1])
 
     def selected_bundle(self) -> str | None:
         index = self.table.currentIndex()
         return index.data(CatalogueModel.BundleRole) if index.isValid() else None
 
     def _claim(self) -> None:
+        entry = self.selected_entry()
         bundle_id = self.selected_bundle()
+        if entry is not None and not claimable(entry):
+            self.progress_text.setText(availability(entry)[1])
+            return
         if bundle_id:
             self.claim_button.setEnabled(False)
             self.progress_text.setText(self.tr("Claiming…"))
@@ -176,4 +227,5 @@ class CatalogueView(QWidget):
     def download_done(self, text: str) -> None:
         self.progress.hide()
         self.progress_text.setText(text)
-        self.claim_button.setEnabled(self.model.rowCount() > 0)
+        self._selection_changed()
+        self.progress_text.setText(text)

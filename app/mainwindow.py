@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
 
         self._earnings_view = EarningsView(self.ctx, self)  # reads nothing until first shown
         self.tabs.addTab(self._earnings_view, self.tr("Earnings"))
+        self.tabs.addTab(self.link.qualifications, self.tr("Qualifications"))
         self.link.service.stateChanged.connect(self._sync_state_changed)
         self.link.install(self.server_menu, self.network_label)
 
@@ -292,9 +293,17 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action(self.tr("&Earnings"), "Ctrl+4", lambda: self.tabs.setCurrentIndex(3))
         )
+        view_menu.addAction(
+            self._action(
+                self.tr("&Qualifications"), "Ctrl+5", lambda: self.tabs.setCurrentIndex(4)
+            )
+        )
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("&About Ouvrage"), None, self._about))
+        from app.help import install_help  # shortcut sheet, tour, diagnostics, zoom, colours
+
+        self.help_actions = install_help(self, help_menu, view_menu)
 
     def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
         action = QAction(text, self)

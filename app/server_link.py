@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
 from app.catalogue_view import CatalogueView
+from app.qualifications_view import QualificationsView
 from app.session import ServerAccount
 from app.syncservice import SyncService, SyncState
 from app.tasks import op
@@ -48,6 +49,8 @@ class ServerLink(QObject):
         self.service = SyncService(self.ctx, self)
         self.catalogue = CatalogueView(window)
         self.catalogue.claimRequested.connect(self.claim)
+        self.qualifications = QualificationsView(window)
+        self.qualifications.testRequested.connect(self.claim)
         self.catalogue.refreshRequested.connect(self.service.sync_now)
 
         self.service.stateChanged.connect(self._state)
@@ -154,6 +157,13 @@ class ServerLink(QObject):
                 entries, signed_in=self.service.account is not None
             )
         ).run(self.ctx.db)
+        op(
+            lambda: (store.setting("server.qualifications"), store.setting("server.accuracy"))
+        ).success(
+            lambda both: self.qualifications.set_data(
+                both[0], both[1], signed_in=self.service.account is not None
+            )
+        ).run(self.ctx.db)
 
     def claim(self, bundle_id: str) -> None:
         self.window._load_kinds()  # the import at the end needs them
@@ -247,7 +257,7 @@ class ServerLink(QObject):
 
     def _store_changed(self, change: Any) -> None:
         self.window._apply_change(change)
-        if "catalogue" in change.settings:
+        if change.settings & {"catalogue", "server.qualifications", "server.accuracy"}:
             self.refresh_catalogue()
         if change.tasks or change.outbox:
             self.window.refresh_outbox()

@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from app.changes import Change
 from app.store import Store
 from sync.engine import OutboxItem
-from sync.protocol import Catalogue, EarningsPage, ResultAck, ServerConfig
+from sync.protocol import (
+    AccuracyReport,
+    Catalogue,
+    EarningsPage,
+    QualificationList,
+    ResultAck,
+    ServerConfig,
+)
+from sync.server_clock import ClockOffset
 
 T = TypeVar("T")
 
@@ -52,6 +60,7 @@ class StoreSync:
                 result=row["result"],
                 submitted_at=datetime.fromisoformat(row["created_at"]),
                 active_seconds=None if row["active_s"] is None else round(row["active_s"], 1),
+                elapsed_seconds=None if row["spent_s"] is None else round(row["spent_s"], 1),
             )
             for row in rows
         ]
@@ -83,6 +92,19 @@ class StoreSync:
     def save_config(self, config: ServerConfig) -> None:
         data = config.model_dump(mode="json")
         self._changed(self._run(lambda: self.store.set_setting("server.config", data)))
+
+    def save_clock_offset(self, offset: ClockOffset) -> None:
+        """Server time minus local time: lease warnings stay right offline."""
+        seconds = round(offset.offset_seconds, 3)
+        self._changed(self._run(lambda: self.store.set_setting("server_clock_offset_s", seconds)))
+
+    def save_qualifications(self, qualifications: QualificationList) -> None:
+        data = qualifications.model_dump(mode="json")
+        self._changed(self._run(lambda: self.store.set_setting("server.qualifications", data)))
+
+    def save_accuracy(self, accuracy: AccuracyReport) -> None:
+        data = accuracy.model_dump(mode="json")
+        self._changed(self._run(lambda: self.store.set_setting("server.accuracy", data)))
 
     def save_catalogue(self, catalogue: Catalogue) -> None:
         entries = [entry.model_dump(mode="json") for entry in catalogue.bundles]

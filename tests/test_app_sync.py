@@ -359,3 +359,49 @@ def test_releasing_a_bundle_asks_first_then_gives_its_open_tasks_back(
     assert ctx.store.task(key)["state"] == "sent"  # its result still counts
     window.close()
     ctx.close()
+
+
+def test_a_qualification_test_taken_in_the_window_unlocks_its_bundles(
+    qtbot, server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from mockserver import demo_data
+    from taskkinds import default_registry
+
+    ctx = AppContext.open(Profile(tmp_path / "profile"), inline=True)
+    window = MainWindow(ctx, server_url=server.url, auto_sign_in=("demo", "demo"))
+    qtbot.addWidget(window)
+    window.show()
+    link = window.link
+    view, catalogue = link.qualifications, link.catalogue
+    assert view.model.rowCount() == 3  # one per kind, synced for offline viewing
+    assert ctx.store.setting("server_clock_offset_s") is not None
+
+    entries = [catalogue.model.row_at(r) for r in range(catalogue.model.rowCount())]
+    locked = next(r for r, e in enumerate(entries) if e["kind"] == "translation" and e["locked"])
+    catalogue.table.selectRow(locked)
+    assert catalogue.model.index(locked, 8).data() == "Needs a qualification"
+    assert not catalogue.claim_button.isEnabled()
+    assert "test" in catalogue.progress_text.text()
+
+    rows = [view.model.row_at(r) for r in range(view.model.rowCount())]
+    index = next(r for r, q in enumerate(rows) if q["kind"] == "translation")
+    view.table.selectRow(index)
+    qualification = rows[index]
+    qtbot.mouseClick(view.take_button, Qt.MouseButton.LeftButton)
+    test_bundle = qualification["test_bundle_id"]
+    keys = [window.queue_model.task_at(r).id for r in range(window.queue_model.rowCount())]
+    assert sorted(keys) == [f"{test_bundle}/q{n}" for n in (1, 2, 3)]
+
+    definition = demo_data.qualification_def(default_registry(), qualification["qualification_id"])
+    for n, (spec_id, task_id) in enumerate(definition.tasks, start=1):
+        ctx.store.submit(f"{test_bundle}/q{n}", demo_data.demo_golds()[spec_id][task_id])
+    link.service.sync_now()
+    link.service.sync_now()
+    rows = [view.model.row_at(r) for r in range(view.model.rowCount())]
+    passed = next(q for q in rows if q["kind"] == "translation")
+    assert passed["status"] == "passed" and passed["certificate"] is not None
+    assert view.model.index(rows.index(passed), 4).data().startswith("Earned")
+    entries = [catalogue.model.row_at(r) for r in range(catalogue.model.rowCount())]
+    assert not any(e["locked"] for e in entries if e["kind"] == "translation")
+    window.close()
+    ctx.close()

@@ -49,7 +49,7 @@ class SyncRecords:
         (``active_s``: the active time measured on the task, or None)."""
         rows = self._dicts(
             "SELECT o.uuid, t.bundle_id, t.task_id, o.kind, o.result, o.created_at, "
-            "tt.active_s FROM outbox o JOIN tasks t ON t.id = o.task_id "
+            "tt.active_s, tt.spent_s FROM outbox o JOIN tasks t ON t.id = o.task_id "
             "LEFT JOIN task_time tt ON tt.task_id = o.task_id WHERE o.state = 'queued' "
             "ORDER BY o.rowid LIMIT ?",
             [limit],

@@ -405,3 +405,42 @@ def test_a_qualification_test_taken_in_the_window_unlocks_its_bundles(
     assert not any(e["locked"] for e in entries if e["kind"] == "translation")
     window.close()
     ctx.close()
+
+
+def test_the_earnings_view_shows_what_the_server_approved_rejected_paid_and_gave(
+    qtbot, server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from app.earnings_view_data import compute, read_snapshot
+
+    window, key = window_with_a_submitted_task(qtbot, server, tmp_path)
+    ctx, link = window.ctx, window.link
+    second = window.queue_model.task_at(1).id
+    payload = ctx.store.task(second)["payload"]
+    ctx.store.submit(
+        second, {"version": 1, "targets": {s["id"]: s["source"] for s in payload["segments"]}}
+    )
+    link.service.sync_now()
+    bundle = key.split("/")[0]
+    server.admin.approve(tasks=[(bundle, key.split("/")[1])])
+    server.admin.reject("Machine translation", tasks=[(bundle, second.split("/")[1])])
+    server.admin.pay("demo")
+    server.admin.bonus("demo", "1.50", "Careful work")
+    link.service.sync_now()
+
+    reward = Decimal(str(ctx.store.task(key)["reward"]))
+    summary = compute(read_snapshot(ctx.store), datetime.now(UTC).date()).summary
+    totals = summary.totals
+    assert totals.earned == reward + Decimal("1.50")  # approved reward, then paid, and the bonus
+    assert totals.rejected == reward and totals.rejected_tasks == 1
+    assert totals.paid_out == reward and totals.pending == 0
+    assert summary.cap.cap is not None and summary.cap.earned == totals.earned
+
+    window.tabs.setCurrentWidget(window._earnings_view)
+    qtbot.waitUntil(lambda: window._earnings_view.computed is not None, timeout=10_000)
+    reasons = [e.reason for e in window._earnings_view.computed.summary.recent]
+    assert "Machine translation" in reasons and "Careful work" in reasons
+    window.close()
+    ctx.close()

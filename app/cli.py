@@ -36,6 +36,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="the task server to sign in to (the window asks when needed)",
     )
+    parser.add_argument(
+        "--theme",
+        choices=("auto", "light", "dark", "high-contrast"),
+        help="colours of the window (default: follow the system; also OUVRAGE_THEME)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, wait for the queue and one editor of each kind, then exit "
+        "(0 if all worked): checks a build without a screen",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -79,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=("queued", "sent", "accepted", "rejected"),
         help="only results in this state (repeatable; default: all)",
     )
+
+    p_diag = sub.add_parser(
+        "diagnostics",
+        parents=[common],
+        help="write a zip for a bug report: logs without secrets, versions, settings, counts",
+    )
+    p_diag.add_argument("--out", required=True, type=Path, metavar="FILE")
     return parser
 
 
@@ -101,9 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from app.gui import run_window
 
+        options = {"theme": args.theme, "smoke_test": args.smoke_test}
         if args.demo:
-            return run_window(Path(explicit) if explicit else demo_profile_dir(), demo=True)
-        return run_window(Path(explicit) if explicit else default_profile_dir(), server=args.server)
+            return run_window(
+                Path(explicit) if explicit else demo_profile_dir(), demo=True, **options
+            )
+        return run_window(
+            Path(explicit) if explicit else default_profile_dir(), server=args.server, **options
+        )
 
     from app.store import Store, StoreError
 
@@ -128,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli_sync import sync
 
             return sync(store, profile, args)
+        if args.command == "diagnostics":
+            return _diagnostics(store, profile, args.out)
     finally:
         store.close()
     return _fail(f"unknown command {args.command}", 2)
@@ -214,6 +239,17 @@ def _export(store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-
     except KeyError as exc:
         return _fail(str(exc.args[0]))
     print(f"Wrote {count} result(s) to {args.out}")
+    return 0
+
+
+def _diagnostics(store, profile, out: Path) -> int:  # type: ignore[no-untyped-def]
+    from app.diagnostics import export_diagnostics
+
+    try:
+        export_diagnostics(profile, out, store)
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    print(f"Wrote diagnostics to {out}")
     return 0
 
 

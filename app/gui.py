@@ -9,8 +9,13 @@ from pathlib import Path
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
-def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+def make_application(  # type: ignore[no-untyped-def]
+    argv: list[str] | None = None, *, theme: str | None = None
+):
+    """The ``QApplication`` with its names and the theme (``theme`` overrides the system's)."""
     from PySide6.QtWidgets import QApplication
+
+    from app.appearance import Appearance
 
     # Background threads run Python too (imports, queries): hand the GIL back to the UI
     # thread more often than the default 5 ms so painting and typing stay smooth.
@@ -19,22 +24,58 @@ def make_application(argv: list[str] | None = None):  # type: ignore[no-untyped-
     app.setApplicationName("Ouvrage")
     app.setOrganizationName("Ouvrage")
     app.setApplicationDisplayName("Ouvrage")
-    style = RESOURCES / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    # The palette and the style sheet (resources/style.qss) of the theme, at the system's size.
+    Appearance.install(app, theme)
     return app
 
 
-def run_window(profile_dir: Path, *, demo: bool = False, server: str | None = None) -> int:
+def _start_logging(profile_dir: Path) -> None:
+    """The rotating log in the profile (secrets redacted), with Qt's own messages in it."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from app.diagnostics import LOG_FORMAT, setup_logging
+    from app.profile import Profile
+
+    try:
+        setup_logging(Profile(profile_dir))
+    except OSError as exc:  # a read-only profile still opens; the log goes to stderr only
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        logging.getLogger(__name__).warning("no log file in %s: %s", profile_dir, exc)
+    qt_log = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    quiet = ("propagateSizeHints",)  # the offscreen platform says this for every window
+
+    def from_qt(kind: QtMsgType, _context: object, message: str) -> None:
+        if not any(word in message for word in quiet):
+            qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(from_qt)
+
+
+def run_window(
+    profile_dir: Path,
+    *,
+    demo: bool = False,
+    server: str | None = None,
+    theme: str | None = None,
+    smoke_test: bool = False,
+) -> int:
     """Open the main window on ``profile_dir`` and run until it closes; returns the exit status.
 
     The window shows at once; the database and the task kinds load on the
-    database worker, and a fresh demo profile is built there too.
+    database worker, and a fresh demo profile is built there too. ``theme``
+    overrides the system's (``light``, ``dark``, ``high-contrast``); ``smoke_test``
+    waits for the queue and an editor of each kind, then exits (0 when all opened).
     """
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    app = make_application()
+    if not demo:
+        _start_logging(profile_dir)
+    app = make_application(theme=theme)
     from contextlib import ExitStack
 
     from app.context import AppContext
@@ -50,7 +91,15 @@ def run_window(profile_dir: Path, *, demo: bool = False, server: str | None = No
 
             from mockserver.testing import running_server
 
+            # The demo starts fresh, but keeps how its window looked (size, zoom, colours,
+            # whether the tour was shown): window.ini survives the wipe.
+            ini = profile_dir / "window.ini"
+            kept = ini.read_bytes() if ini.is_file() else None
             shutil.rmtree(profile_dir, ignore_errors=True)
+            if kept is not None:
+                profile_dir.mkdir(parents=True, exist_ok=True)
+                ini.write_bytes(kept)
+            _start_logging(profile_dir)  # after the wipe: the demo's own log
             handle = stack.enter_context(running_server(profile_dir / "server", seed=1))
             server, auto_sign_in = handle.url, ("demo", "demo")
             from app.demo import demo_bundle_ids
@@ -68,6 +117,10 @@ def run_window(profile_dir: Path, *, demo: bool = False, server: str | None = No
             auto_claim=auto_claim,
         )
         window.show()
+        if smoke_test:
+            from app.smoke import SmokeTest
+
+            SmokeTest(window, require_all_kinds=demo).start()
         try:
             return app.exec()
         finally:

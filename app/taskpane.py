@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -12,12 +13,15 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.accessibility import fill_missing_names
+from app.appearance import tone
 from app.formatting import money
 
 if TYPE_CHECKING:
@@ -86,19 +90,35 @@ class TaskPane(QStackedWidget):
         layout.addLayout(head)
 
         self.instructions_toggle = QToolButton(page)
+        self.instructions_toggle.setObjectName("instructionsToggle")
         self.instructions_toggle.setText(self.tr("Instructions"))
         self.instructions_toggle.setCheckable(True)
         self.instructions_toggle.setChecked(True)
         self.instructions_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.instructions_toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.instructions_toggle.setToolTip(self.tr("Show or hide the bundle's instructions"))
+        self.instructions_toggle.setAccessibleDescription(
+            self.tr("Shows or hides the bundle's instructions above the editor")
+        )
         self.instructions = QLabel(page)
         self.instructions.setObjectName("instructions")
         self.instructions.setWordWrap(True)
         self.instructions.setTextFormat(Qt.TextFormat.PlainText)
         self.instructions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.instructions.setAccessibleName(self.tr("Instructions"))
+        # Long instructions scroll inside a few lines instead of pushing the editor away;
+        # the area takes keyboard focus, so arrows and Page Up/Down scroll it.
+        self.instructions_area = QScrollArea(page)
+        self.instructions_area.setObjectName("instructionsArea")
+        self.instructions_area.setWidget(self.instructions)
+        self.instructions_area.setWidgetResizable(True)
+        self.instructions_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.instructions_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.instructions_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.instructions_area.setAccessibleName(self.tr("Instructions"))
         self.instructions_toggle.toggled.connect(self._toggle_instructions)
         layout.addWidget(self.instructions_toggle)
-        layout.addWidget(self.instructions)
+        layout.addWidget(self.instructions_area)
 
         self.editor_frame = QFrame(page)
         self.editor_layout = QVBoxLayout(self.editor_frame)
@@ -133,7 +153,8 @@ class TaskPane(QStackedWidget):
         return page
 
     def _toggle_instructions(self, shown: bool) -> None:
-        self.instructions.setVisible(shown and bool(self.instructions.text()))
+        self.instructions_area.setVisible(shown and bool(self.instructions.text()))
+        self._fit_instructions()
         self.instructions_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
@@ -200,6 +221,7 @@ class TaskPane(QStackedWidget):
         self.details.setText("  ·  ".join(parts))
         self.instructions.setText(task["instructions"])
         self._toggle_instructions(self.instructions_toggle.isChecked())
+        fill_missing_names(editor, self.tr("%1 editor").replace("%1", kind_title))
         self.submit_button.setEnabled(not read_only)
         if task["state"] == "rejected":
             note = task.get("note") or self.tr("no reason given")
@@ -209,6 +231,25 @@ class TaskPane(QStackedWidget):
         else:
             self.set_save_state(self.tr("Submitted — read only") if read_only else "")
         self.setCurrentIndex(1)
+
+    def _fit_instructions(self) -> None:
+        """As tall as the text, up to six lines; the rest scrolls."""
+        if not self.instructions.text():
+            return
+        width = max(200, self.instructions_area.viewport().width())
+        needed = self.instructions.heightForWidth(width)
+        most = self.instructions.fontMetrics().lineSpacing() * 6 + 18
+        self.instructions_area.setFixedHeight(min(max(needed, 0), most) + 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self._task_page is not None and self.instructions_area.isVisible():
+            self._fit_instructions()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._task_page is not None:
+            self._fit_instructions()  # the text zoom changed
 
     def set_save_state(self, text: str) -> None:
         if self._task_page is not None:
@@ -225,9 +266,7 @@ class TaskPane(QStackedWidget):
             mark = "✖" if problem.blocking else "⚠"
             where = f"[{problem.where}] " if problem.where else ""
             item = QListWidgetItem(f"{mark} {where}{problem.message}")
-            item.setForeground(
-                Qt.GlobalColor.darkRed if problem.blocking else Qt.GlobalColor.darkYellow
-            )
+            item.setForeground(tone("error") if problem.blocking else tone("warning"))
             self.problem_list.addItem(item)
 
     def _drop_editor(self) -> None:

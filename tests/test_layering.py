@@ -33,6 +33,7 @@ QT_FREE = [
     "app.earnings",
     "app.earnings_view_data",
     "app.leases",
+    "app.diagnostics",
     "taskkinds",
 ]
 

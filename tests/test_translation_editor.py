@@ -16,7 +16,7 @@ from app.mainwindow import MainWindow
 from app.profile import Profile
 from taskkinds.translation import KIND, editor_panel
 from taskkinds.translation.editor import TranslationEditor
-from taskkinds.translation.editor_row import FORBIDDEN_BACKGROUND, TERM_BACKGROUND
+from taskkinds.translation.editor_row import FORBIDDEN_BACKGROUND, ON_LIGHT, TERM_BACKGROUND
 from taskkinds.translation.editor_spelling import underlined_words
 from taskkinds.translation.formats import write_tmx
 from taskkinds.translation.memory import MemoryEntry, Origin
@@ -293,14 +293,19 @@ def test_glossary_terms_are_marked_listed_and_a_forbidden_translation_flagged(
 
     source = row.source.text()
     assert "&lt;b&gt;Details&lt;/b&gt;" in source  # markup of the source is shown, not run
-    assert f'<span style="background-color:{TERM_BACKGROUND}">forecast</span>' in source
-    assert f'<span style="background-color:{TERM_BACKGROUND}">week</span>' in source
+    assert (
+        f'<span style="background-color:{TERM_BACKGROUND}; color:{ON_LIGHT}">forecast</span>'
+        in source
+    )
+    assert (
+        f'<span style="background-color:{TERM_BACKGROUND}; color:{ON_LIGHT}">week</span>' in source
+    )
     terms = editor.panel.term_view.toPlainText()
     assert "prévisions" in terms and "pronostic" in terms and "semaine" in terms
 
     row.target.setPlainText("Touchez <b>Détails</b> pour le pronostic de la hebdo")
     assert (
-        f'<span style="background-color:{FORBIDDEN_BACKGROUND}">forecast</span>'
+        f'<span style="background-color:{FORBIDDEN_BACKGROUND}; color:{ON_LIGHT}">forecast</span>'
         in row.source.text()
     )
     assert ("pronostic", QColor(FORBIDDEN_BACKGROUND).name()) in backgrounds(row.target)
@@ -405,7 +410,7 @@ def test_an_imported_csv_glossary_marks_its_terms(qtbot, tmp_path: Path, monkeyp
     editor.memoryLearned.connect(learned.append)
     qtbot.mouseClick(editor.panel.import_glossary_button, Qt.MouseButton.LeftButton)
     assert [(r["type"], r["source"]) for r in learned[0]] == [("term", "page")]
-    assert f'<span style="background-color:{TERM_BACKGROUND}">page</span>' in (
+    assert f'<span style="background-color:{TERM_BACKGROUND}; color:{ON_LIGHT}">page</span>' in (
         editor.rows[0].source.text()
     )
     assert "feuille" in editor.panel.term_view.toPlainText()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from taskkinds.translation.editor_row import ERROR_COLOUR, TERM_BACKGROUND, escape
+from taskkinds.translation.editor_row import ERROR_COLOUR, ON_LIGHT, TERM_BACKGROUND, escape
 from taskkinds.translation.memory import ConcordanceHit, Match
 from taskkinds.translation.model import GlossaryTerm
 
@@ -38,7 +38,7 @@ __all__ = [
 
 MATCH_LINK = "match:"
 MAX_MATCHES = 5
-_MUTED = "#57606a"
+_MUTED = "#6e7781"  # grey that reads on light and dark backgrounds
 _INSERT = "color:#116329; background-color:#dafbe1; text-decoration:underline"
 _DELETE = "color:#b3261e; background-color:#ffebe9; text-decoration:line-through"
 _HEADER = "#f3f5f7"
@@ -202,7 +202,7 @@ def matches_html(matches: Sequence[Match]) -> str:
         about = " · ".join(part for part in (origin, when, entry.note) if part)
         blocks.append(
             f'<table width="100%" cellspacing="0" cellpadding="3" style="{_BLOCK}">'
-            f'<tr><td bgcolor="{_HEADER}">'
+            f'<tr><td bgcolor="{_HEADER}" style="color:{ON_LIGHT}">'
             f'<a href="{MATCH_LINK}{number}" style="text-decoration:none">'
             f"<b>Alt+{number}</b></a>&nbsp;&nbsp;"
             f'<b style="color:{_score_colour(match.score)}">{match.score} %</b>'
@@ -234,7 +234,10 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     parts, last = [], 0
     for start, end in spans:
         parts.append(escape(text[last:start]))
-        parts.append(f'<b style="background-color:{TERM_BACKGROUND}">{escape(text[start:end])}</b>')
+        parts.append(
+            f'<b style="background-color:{TERM_BACKGROUND}; color:{ON_LIGHT}">'
+            f"{escape(text[start:end])}</b>"
+        )
         last = end
     parts.append(escape(text[last:]))
     return "".join(parts)

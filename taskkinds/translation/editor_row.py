@@ -41,6 +41,7 @@ ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5a00"
 TERM_BACKGROUND = "#fff1b8"
 FORBIDDEN_BACKGROUND = "#ffd8d3"
+ON_LIGHT = "#1f2328"  # text on the light highlights above, in every theme (dark included)
 
 # Links in a row's problems: what to do, then the warning's dismissal key or segment id.
 DISMISS_LINK = "dismiss:"
@@ -220,7 +221,8 @@ def source_html(text: str, hits: Sequence[TermHit], flagged: Collection[int] = (
         parts.append(escape(text[last : hit.start]))
         background = FORBIDDEN_BACKGROUND if index in flagged else TERM_BACKGROUND
         parts.append(
-            f'<span style="background-color:{background}">{escape(text[hit.start : hit.end])}'
+            f'<span style="background-color:{background}; color:{ON_LIGHT}">'
+            f"{escape(text[hit.start : hit.end])}"
             "</span>"
         )
         last = hit.end

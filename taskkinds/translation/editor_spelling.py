@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
-from taskkinds.translation.editor_row import FORBIDDEN_BACKGROUND, TargetEdit
+from taskkinds.translation.editor_row import FORBIDDEN_BACKGROUND, ON_LIGHT, TargetEdit
 from taskkinds.translation.glossary import find_term
 from taskkinds.translation.spelling import Speller, speller_for
 
@@ -60,6 +60,7 @@ class TargetHighlighter(QSyntaxHighlighter):
             for start, end in find_term(text, phrase, case_sensitive):
                 marked = QTextCharFormat()
                 marked.setBackground(QColor(FORBIDDEN_BACKGROUND))
+                marked.setForeground(QColor(ON_LIGHT))  # readable in a dark theme too
                 marked.setToolTip(self.tr("The glossary forbids this translation"))
                 self.setFormat(start, end - start, marked)
         if self.speller is None:

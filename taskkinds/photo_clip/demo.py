@@ -39,6 +39,9 @@ __all__ = [
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo" / "photo_clip"
 RGBImage = npt.NDArray[np.uint8]
+# WebP quality for photos sent over poor links: about a fifth of a JPEG at quality 95, and
+# within 4 MB per hour of clipping at 1600 px (bench/data_efficiency.py measures both).
+WEBP_QUALITY = 52
 
 # Named, saturated object colours, far from the muted background palette.
 _OBJECT_COLOURS: tuple[tuple[str, tuple[int, int, int]], ...] = (
@@ -194,7 +197,7 @@ def _paint(
     window[inside] = patch[inside]
 
 
-def write_scene(scene: Scene, folder: Path, *, quality: int = 80) -> tuple[Path, Path]:
+def write_scene(scene: Scene, folder: Path, *, quality: int = WEBP_QUALITY) -> tuple[Path, Path]:
     """Write ``<folder>/<name>.webp`` (WebP at ``quality``) and ``<folder>/<name>.json``
     (``{"payload": …, "gold": …}``); returns both paths. Raises ``OSError``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -251,7 +254,7 @@ DEMO_SCENES: tuple[tuple[int, dict[str, bool]], ...] = (
 DEMO_PHOTOS = ("astronaut", "coffee", "chelsea")
 
 
-def write_demo_photos(folder: Path, *, quality: int = 80) -> list[Path]:
+def write_demo_photos(folder: Path, *, quality: int = WEBP_QUALITY) -> list[Path]:
     """Write the scikit-image sample photos of ``DEMO_PHOTOS`` as WebP into ``folder``,
     shrunk to at most 1000 pixels on their longer side. A maintainer's tool: it
     needs scikit-image, which Ouvrage does not depend on (raises ``ImportError``)."""

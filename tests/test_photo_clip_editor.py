@@ -458,3 +458,21 @@ def test_tool_keys_work_after_choosing_a_brush_size(qtbot, editor) -> None:  # t
     assert editor.brush_size.value() > 30
     key(qtbot, editor, Qt.Key.Key_P)
     assert editor.tool is Tool.POLYGON
+
+
+def test_the_photo_is_held_once_and_the_assists_see_its_exact_pixels(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+    from PySide6.QtGui import QColor
+
+    from taskkinds.photo_clip.editor_photo import full_photo
+
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 255, size=(601, 333, 3), dtype=np.uint8)  # bands and odd widths
+    path = tmp_path / "photo.png"
+    Image.fromarray(pixels).save(path)
+    photo = full_photo(path)
+    assert np.array_equal(photo.pixels, pixels)
+    assert not photo.pixels.flags.writeable
+    assert np.shares_memory(photo.pixels, np.frombuffer(photo.image.constBits(), np.uint8))
+    r, g, b = (int(v) for v in pixels[600, 332])
+    assert photo.image.pixelColor(332, 600) == QColor(r, g, b)

@@ -212,6 +212,7 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
                 self.tr("The photo cannot be opened: %1").replace("%1", str(outcome))
             )
             return
+        self._photo = outcome  # the QImage behind the pixels' view stays alive with it
         self.image = outcome.pixels
         self.canvas.set_image(outcome.image)
         self.status.clear()
@@ -285,18 +286,24 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
 
     def _update_hint(self) -> None:
         hints = {
-            Tool.POLYGON: "Click to add points, Shift-drag to draw freehand; Enter or a click on "
-            "the first point closes, Backspace removes a point, Esc cancels. Alt subtracts.",
-            Tool.EDIT: "Drag a vertex to move it, click an edge to add one, Delete removes the "
-            "vertex under the mouse.",
-            Tool.BRUSH: "Paint to add; the wheel changes the size.",
-            Tool.ERASER: "Paint to erase; the wheel changes the size.",
-            Tool.BOX: "Drag a box around the object to get a proposal.",
-            Tool.WAND: "Click the object to select similar colours; Alt subtracts.",
-            Tool.SCISSORS: "Click points along the edge; Enter closes and snaps to the edges.",
+            Tool.POLYGON: self.tr(
+                "Click to add points, Shift-drag to draw freehand; Enter or a click on the first "
+                "point closes, Backspace removes a point, Esc cancels. Alt subtracts."
+            ),
+            Tool.EDIT: self.tr(
+                "Drag a vertex to move it, click an edge to add one, Delete removes the vertex "
+                "under the mouse."
+            ),
+            Tool.BRUSH: self.tr("Paint to add; the wheel changes the size."),
+            Tool.ERASER: self.tr("Paint to erase; the wheel changes the size."),
+            Tool.BOX: self.tr("Drag a box around the object to get a proposal."),
+            Tool.WAND: self.tr("Click the object to select similar colours; Alt subtracts."),
+            Tool.SCISSORS: self.tr(
+                "Click points along the edge; Enter closes and snaps to the edges."
+            ),
         }
         if self.image is not None:
-            self.status.setText(self.tr(hints[self.tool]))
+            self.status.setText(hints[self.tool])
 
     def _cancel(self) -> None:
         """Drop whatever is half-drawn (Esc)."""

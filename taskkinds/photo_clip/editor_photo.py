@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtGui import QImage
 
-from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, load_rgb, open_rgb
+from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, open_rgb
 from widgets.imagecanvas import PREVIEW_SIDE, rgb_to_qimage
 
 __all__ = ["FirstLook", "FullPhoto", "first_look", "full_photo"]
@@ -35,7 +35,7 @@ class FirstLook:
 
 @dataclass(frozen=True)
 class FullPhoto:
-    pixels: np.ndarray
+    pixels: np.ndarray  # a view into ``image``: keep both together
     image: QImage
 
 
@@ -65,12 +65,43 @@ def first_look(path: Path) -> FirstLook:
 
 
 def full_photo(path: Path, decoded: Image.Image | None = None) -> FullPhoto:
-    """The full-resolution pixels and QImage, decoding ``path`` unless it is ``decoded``.
+    """The full-resolution QImage and a read-only RGB view of its pixels for the assists,
+    decoding ``path`` unless it is ``decoded``. The photo is held once, in the QImage.
 
     Raises ``ImageUnreadable`` when the photo is missing, damaged or too large.
     """
-    pixels = load_rgb(path) if decoded is None else np.asarray(decoded, dtype=np.uint8)
-    return FullPhoto(pixels, rgb_to_qimage(pixels))
+    image = open_rgb(path) if decoded is None else decoded
+    qimage = pil_to_qimage(image)
+    return FullPhoto(rgb_view(qimage), qimage)
+
+
+ROWS_PER_COPY = 256  # copied a band at a time: no second full-size buffer while converting
+
+
+def pil_to_qimage(image: Image.Image) -> QImage:
+    """An RGB32 QImage (fast to draw) holding a copy of an RGB Pillow image."""
+    width, height = image.size
+    out = QImage(width, height, QImage.Format.Format_RGB32)
+    target = out.bits()  # RGB32 is B, G, R, 255 in memory on little-endian machines
+    stride = out.bytesPerLine()
+    for top in range(0, height, ROWS_PER_COPY):
+        bottom = min(height, top + ROWS_PER_COPY)
+        band = image.crop((0, top, width, bottom)).tobytes("raw", "BGRX")
+        if stride == 4 * width:
+            target[top * stride : bottom * stride] = band
+        else:  # never for RGB32 today, but padding would shift every row
+            for row in range(bottom - top):
+                start = (top + row) * stride
+                target[start : start + 4 * width] = band[row * 4 * width : (row + 1) * 4 * width]
+    return out
+
+
+def rgb_view(image: QImage) -> np.ndarray:
+    """A read-only ``(height, width, 3)`` RGB view of an RGB32 QImage's pixels, no copy.
+    Keep the QImage alive as long as the view is used."""
+    width, height = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(height, image.bytesPerLine())
+    return raw[:, : 4 * width].reshape(height, width, 4)[:, :, 2::-1]
 
 
 def _jpeg_preview(path: Path) -> QImage | None:

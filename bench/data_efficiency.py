@@ -29,7 +29,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +49,7 @@ JPEG_BASELINE_QUALITY = 95
 def spec_bundle(spec: dict[str, Any], media_dir: Path, out: Path, convert: Callable | None) -> Path:
     """Build ``spec``'s bundle into ``out``; ``convert(bundle_path, file) -> (path, bytes)``
     replaces each media file (and every mention of its path in the tasks)."""
-    from sync.bundle import build_bundle
+    from app.demo import build_spec_bundle
 
     renamed: dict[str, str] = {}
     media: dict[str, bytes | Path] = {}
@@ -67,18 +66,7 @@ def spec_bundle(spec: dict[str, Any], media_dir: Path, out: Path, convert: Calla
         for old, new in renamed.items():
             text = text.replace(json.dumps(old), json.dumps(new))
         tasks = json.loads(text)
-    return build_bundle(
-        out,
-        bundle_id=spec["bundle_id"],
-        kind=spec["kind"],
-        title=spec["title"],
-        instructions=spec.get("instructions", ""),
-        reward_per_task=Decimal(spec["reward_per_task"]),
-        currency=spec["currency"],
-        estimated_minutes_per_task=spec.get("estimated_minutes_per_task"),
-        tasks=tasks,
-        media=media,
-    )
+    return build_spec_bundle(spec, out.parent, tasks=tasks, media=media, out=out)
 
 
 def to_baseline(name: str, path: Path) -> tuple[str, bytes | Path]:

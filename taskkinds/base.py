@@ -10,10 +10,12 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 class Severity(StrEnum):
@@ -50,6 +52,15 @@ class ExportItem:
     bundle_id: str
     payload: BaseModel
     result: BaseModel
+
+
+def as_model(model: type[M], value: Any) -> M:
+    """``value`` as an instance of ``model``: itself when it already is one, else validated
+    from its dump (another version's model) or from plain data."""
+    if isinstance(value, model):
+        return value
+    data = value.model_dump() if hasattr(value, "model_dump") else value
+    return model.model_validate(data)
 
 
 @dataclass(frozen=True)

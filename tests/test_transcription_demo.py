@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from sync.bundle import build_bundle, extract_bundle, read_manifest
+from sync.bundle import extract_bundle, read_manifest
 from taskkinds.base import ExportItem
 from taskkinds.transcription import KIND
 from taskkinds.transcription.checks import grade, validate
@@ -20,7 +19,6 @@ from taskkinds.transcription.demo import (
     DEMO_BUNDLE_ID,
     DEMO_CLIPS,
     DEMO_DIR,
-    DEMO_ROOT,
     SAMPLE_RATE,
     Line,
     demo_golds,
@@ -34,20 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build_from_spec(out_dir: Path) -> Path:
     """The demo bundle, built from the spec exactly as ``app.demo`` builds every spec."""
-    spec = load_spec()
+    from app.demo import build_spec_bundle
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    return build_bundle(
-        out_dir / f"{spec['bundle_id']}.zip",
-        bundle_id=spec["bundle_id"],
-        kind=spec["kind"],
-        title=spec["title"],
-        instructions=spec.get("instructions", ""),
-        reward_per_task=Decimal(spec["reward_per_task"]),
-        currency=spec["currency"],
-        estimated_minutes_per_task=spec.get("estimated_minutes_per_task"),
-        tasks=spec["tasks"],
-        media={name: DEMO_ROOT / file for name, file in spec.get("media", {}).items()},
-    )
+    return build_spec_bundle(load_spec(), out_dir)
 
 
 def payloads() -> dict[str, TranscriptionPayload]:

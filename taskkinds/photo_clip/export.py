@@ -14,13 +14,12 @@ import math
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from PIL import Image
-from pydantic import BaseModel
 
-from taskkinds.base import ExportItem
+from taskkinds.base import ExportItem, as_model
 from taskkinds.photo_clip import rle
 from taskkinds.photo_clip.geometry import as_array
 from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, load_rgb
@@ -41,7 +40,6 @@ __all__ = [
     "to_mask_zip",
 ]
 
-M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_CATEGORY = "object"  # the category of regions without a label
 LABELME_VERSION = "5.5.0"  # the labelme file format these documents follow
@@ -51,17 +49,11 @@ LABELME_HOLE_LABEL = "_background_"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same results give the same bytes
 
 
-def _as(model: type[M], value: BaseModel) -> M:
-    if isinstance(value, model):
-        return value
-    return model.model_validate(value.model_dump())
-
-
 def _tasks(
     items: Sequence[ExportItem],
 ) -> list[tuple[ExportItem, PhotoClipPayload, PhotoClipResult]]:
     return [
-        (item, _as(PhotoClipPayload, item.payload), _as(PhotoClipResult, item.result))
+        (item, as_model(PhotoClipPayload, item.payload), as_model(PhotoClipResult, item.result))
         for item in items
     ]
 

@@ -17,11 +17,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
-
-from taskkinds.base import ExportItem
+from taskkinds.base import ExportItem, as_model
 from taskkinds.transcription.model import TranscriptionPayload, TranscriptionResult
 from taskkinds.transcription.segments import sort_segments
 from taskkinds.transcription.timecode import cue_time
@@ -29,20 +27,17 @@ from taskkinds.transcription.timecode import cue_time
 __all__ = ["JSON_FORMAT", "Cue", "cues", "to_json", "to_plain_text", "to_srt", "to_webvtt"]
 
 JSON_FORMAT = "ouvrage-transcription"  # the "format" field of the JSON export
-M = TypeVar("M", bound=BaseModel)
-
-
-def _as(model: type[M], value: BaseModel) -> M:
-    if isinstance(value, model):
-        return value
-    return model.model_validate(value.model_dump())
 
 
 def _tasks(
     items: Sequence[ExportItem],
 ) -> list[tuple[ExportItem, TranscriptionPayload, TranscriptionResult]]:
     return [
-        (item, _as(TranscriptionPayload, item.payload), _as(TranscriptionResult, item.result))
+        (
+            item,
+            as_model(TranscriptionPayload, item.payload),
+            as_model(TranscriptionResult, item.result),
+        )
         for item in items
     ]
 

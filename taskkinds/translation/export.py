@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import TypeVar
 
-from pydantic import BaseModel
-
-from taskkinds.base import ExportItem
+from taskkinds.base import ExportItem, as_model
 from taskkinds.translation.model import TranslationPayload, TranslationResult
 
 __all__ = ["XLIFF_NAMESPACE", "one_language_pair", "result_of", "to_xliff2"]
 
 XLIFF_NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
-M = TypeVar("M", bound=BaseModel)
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Characters XML 1.0 cannot carry; XLIFF 2.0 writes them as <cp hex="…"/>.
@@ -78,7 +74,7 @@ def one_language_pair(items: Sequence[ExportItem]) -> list[tuple[ExportItem, Tra
     the items do not all share one language pair (tags compared ignoring case)."""
     if not items:
         raise ValueError("nothing to export")
-    tasks = [(item, _as(TranslationPayload, item.payload)) for item in items]
+    tasks = [(item, as_model(TranslationPayload, item.payload)) for item in items]
     source_lang, target_lang = tasks[0][1].source_lang, tasks[0][1].target_lang
     for _, payload in tasks:
         if (payload.source_lang.lower(), payload.target_lang.lower()) != (
@@ -96,13 +92,7 @@ def one_language_pair(items: Sequence[ExportItem]) -> list[tuple[ExportItem, Tra
 
 def result_of(item: ExportItem) -> TranslationResult:
     """The item's result as a ``TranslationResult``."""
-    return _as(TranslationResult, item.result)
-
-
-def _as(model: type[M], value: BaseModel) -> M:
-    if isinstance(value, model):
-        return value
-    return model.model_validate(value.model_dump() if isinstance(value, BaseModel) else value)
+    return as_model(TranslationResult, item.result)
 
 
 def _add_notes(parent: ET.Element, notes: list[tuple[str, str | None]]) -> None:

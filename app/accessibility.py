@@ -41,8 +41,7 @@ _MNEMONIC = re.compile(r"&(?!&)")
 _SHORTCUT_IN_TIP = re.compile(r"\s*\([^)]*\)\s*$")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("accessibility", text)
+translate = QCoreApplication.translate
 
 
 def focusable_controls(root: QWidget) -> list[QWidget]:
@@ -115,7 +114,7 @@ def fill_missing_names(root: QWidget, context: str) -> list[QWidget]:
     for widget in unnamed_controls(root):
         name = _name_from_hints(widget)
         if not name and isinstance(widget, QAbstractScrollArea):
-            name = _tr("%1: scrollable area").replace("%1", context)
+            name = translate("accessibility", "%1: scrollable area").replace("%1", context)
         if not name:
             name = context
         widget.setAccessibleName(name)
@@ -126,22 +125,37 @@ def fill_missing_names(root: QWidget, context: str) -> list[QWidget]:
 def describe_main_window(window: MainWindow) -> None:
     """Accessible names and descriptions of the window's own controls and status labels."""
     window.setAccessibleName(window.windowTitle())
-    window.tabs.setAccessibleName(_tr("Views"))
+    window.tabs.setAccessibleName(translate("accessibility", "Views"))
     window.tabs.setAccessibleDescription(
-        _tr("Tasks, outbox, catalogue and earnings; Ctrl+1 to Ctrl+4 switch between them")
+        translate(
+            "accessibility",
+            "Tasks, outbox, catalogue and earnings; Ctrl+1 to Ctrl+4 switch between them",
+        )
     )
-    window.tabs.tabBar().setAccessibleName(_tr("Views"))
-    window.splitter.setAccessibleName(_tr("Task queue and open task"))
+    window.tabs.tabBar().setAccessibleName(translate("accessibility", "Views"))
+    window.splitter.setAccessibleName(translate("accessibility", "Task queue and open task"))
     window.queue.setAccessibleDescription(
-        _tr("Up and Down move between tasks and open them; Alt+Left and Alt+Right too")
+        translate(
+            "accessibility",
+            "Up and Down move between tasks and open them; Alt+Left and Alt+Right too",
+        )
     )
-    window.queue_count.setAccessibleName(_tr("Tasks shown"))
+    window.queue_count.setAccessibleName(translate("accessibility", "Tasks shown"))
     labels = {
-        window.profile_label: (_tr("Profile"), _tr("The folder this profile is kept in")),
-        window.network_label: (_tr("Network state"), _tr("Whether results can be sent now")),
-        window.waiting_label: (_tr("Results waiting to send"), ""),
-        window.earnings_label: (_tr("Earnings today"), ""),
-        window.lease_label: (_tr("Lease warning"), _tr("The lease that ends first")),
+        window.profile_label: (
+            translate("accessibility", "Profile"),
+            translate("accessibility", "The folder this profile is kept in"),
+        ),
+        window.network_label: (
+            translate("accessibility", "Network state"),
+            translate("accessibility", "Whether results can be sent now"),
+        ),
+        window.waiting_label: (translate("accessibility", "Results waiting to send"), ""),
+        window.earnings_label: (translate("accessibility", "Earnings today"), ""),
+        window.lease_label: (
+            translate("accessibility", "Lease warning"),
+            translate("accessibility", "The lease that ends first"),
+        ),
     }
     for label, (name, description) in labels.items():
         label.setAccessibleName(name)

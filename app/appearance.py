@@ -354,12 +354,12 @@ THEME_KEY = "view/theme"
 
 
 def _theme_titles() -> dict[str, str]:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "auto": tr("appearance", "Follow the &system"),
-        "light": tr("appearance", "&Light"),
-        "dark": tr("appearance", "&Dark"),
-        "high-contrast": tr("appearance", "&High contrast"),
+        "auto": translate("appearance", "Follow the &system"),
+        "light": translate("appearance", "&Light"),
+        "dark": translate("appearance", "&Dark"),
+        "high-contrast": translate("appearance", "&High contrast"),
     }
 
 

@@ -23,16 +23,18 @@ from PySide6.QtWidgets import (
 from app.formatting import money
 from widgets.rowmodel import RowTableModel
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CatalogueView", text)
+translate = QCoreApplication.translate
 
 
 def size_text(size: int) -> str:
     locale = QLocale()
     if size < 1024 * 1024:
-        return _tr("%1 KB").replace("%1", locale.toString(max(1, round(size / 1024))))
-    return _tr("%1 MB").replace("%1", locale.toString(size / 1024 / 1024, "f", 1))
+        return translate("CatalogueView", "%1 KB").replace(
+            "%1", locale.toString(max(1, round(size / 1024)))
+        )
+    return translate("CatalogueView", "%1 MB").replace(
+        "%1", locale.toString(size / 1024 / 1024, "f", 1)
+    )
 
 
 def hourly_rate(entry: dict[str, Any]) -> str:
@@ -41,7 +43,7 @@ def hourly_rate(entry: dict[str, Any]) -> str:
     if not minutes:
         return "—"
     per_hour = Decimal(str(entry["reward_per_task"])) * Decimal(60) / Decimal(str(minutes))
-    return _tr("%1/h").replace("%1", money(per_hour, entry["currency"]))
+    return translate("CatalogueView", "%1/h").replace("%1", money(per_hour, entry["currency"]))
 
 
 def availability(entry: dict[str, Any]) -> tuple[str, str]:
@@ -49,19 +51,23 @@ def availability(entry: dict[str, Any]) -> tuple[str, str]:
     if entry.get("locked"):
         title = entry.get("qualification_title") or entry.get("qualification") or ""
         return (
-            _tr("Needs a qualification"),
-            _tr("Pass the “%1” test (Qualifications tab) to unlock this bundle.").replace(
-                "%1", str(title)
-            ),
+            translate("CatalogueView", "Needs a qualification"),
+            translate(
+                "CatalogueView", "Pass the “%1” test (Qualifications tab) to unlock this bundle."
+            ).replace("%1", str(title)),
         )
     until = entry.get("withheld_until")
     if until:
-        reason = entry.get("withheld_reason") or _tr("The platform rotates contributors.")
+        reason = entry.get("withheld_reason") or translate(
+            "CatalogueView", "The platform rotates contributors."
+        )
         when = datetime.fromisoformat(str(until)).astimezone()
         clock = QLocale().toString(QTime(when.hour, when.minute), QLocale.FormatType.ShortFormat)
-        return _tr("Not before %1").replace("%1", clock), str(reason)
+        return translate("CatalogueView", "Not before %1").replace("%1", clock), str(reason)
     if entry.get("qualification"):
-        return _tr("Qualified"), _tr("You hold the qualification this bundle needs.")
+        return translate("CatalogueView", "Qualified"), translate(
+            "CatalogueView", "You hold the qualification this bundle needs."
+        )
     return "", ""
 
 
@@ -74,11 +80,22 @@ class CatalogueModel(RowTableModel[dict]):
     BundleRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: Any = None) -> None:
-        headers = [_tr("Bundle"), _tr("Kind"), _tr("Tasks"), _tr("Reward per task")]
-        headers += [_tr("Minutes per task"), _tr("Expected rate"), _tr("Download"), _tr("Deadline")]
-        headers += [_tr("Status")]
+        headers = [
+            translate("CatalogueView", "Bundle"),
+            translate("CatalogueView", "Kind"),
+            translate("CatalogueView", "Tasks"),
+            translate("CatalogueView", "Reward per task"),
+        ]
+        headers += [
+            translate("CatalogueView", "Minutes per task"),
+            translate("CatalogueView", "Expected rate"),
+            translate("CatalogueView", "Download"),
+            translate("CatalogueView", "Deadline"),
+        ]
+        headers += [translate("CatalogueView", "Status")]
         super().__init__(headers, parent)
         self._locale = QLocale()
+        self.kind_titles: dict[str, str] = {}  # kind id → title, once the kinds are loaded
 
     def cell(self, entry: dict, index: int, role: int) -> Any:
         column = self.COLUMNS[index]
@@ -95,7 +112,7 @@ class CatalogueModel(RowTableModel[dict]):
         if column == "title":
             return entry["title"]
         if column == "kind":
-            return entry["kind"]
+            return self.kind_titles.get(entry["kind"], entry["kind"])
         if column == "tasks":
             return self._locale.toString(int(entry["task_count"]))
         if column == "reward":
@@ -173,14 +190,26 @@ class CatalogueView(QWidget):
                 self.tr("Nothing on offer right now. Refresh when you are online.")
             )
         else:
-            text = self.tr("%1 bundle(s) on offer. Claim one to download it, then work offline.")
-            self.summary.setText(text.replace("%1", str(len(entries))))
+            self.summary.setText(
+                self.tr(
+                    "%n bundle(s) on offer. Claim one to download it, then work offline.",
+                    None,
+                    len(entries),
+                )
+            )
         self._signed_in = signed_in
         self.refresh_button.setEnabled(signed_in)
         if entries and not self.table.currentIndex().isValid():
             first = next((i for i, e in enumerate(entries) if claimable(e)), 0)
             self.table.selectRow(first)
         self._selection_changed()
+
+    def set_kind_titles(self, titles: dict[str, str]) -> None:
+        """Show kinds by their titles (kind id → title) rather than their ids."""
+        self.model.kind_titles = titles
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0, 1), self.model.index(rows - 1, 1))
 
     def selected_entry(self) -> dict | None:
         index = self.table.currentIndex()

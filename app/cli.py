@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         help="colours of the window (default: follow the system; also OUVRAGE_THEME)",
     )
     parser.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        help="language of the window (default: the preference, else the system's; "
+        "also OUVRAGE_LANG)",
+    )
+    parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="open the window, wait for the queue and one editor of each kind, then exit "
@@ -119,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from app.gui import run_window
 
-        options = {"theme": args.theme, "smoke_test": args.smoke_test}
+        options = {"theme": args.theme, "language": args.lang, "smoke_test": args.smoke_test}
         if args.demo:
             return run_window(
                 Path(explicit) if explicit else demo_profile_dir(), demo=True, **options

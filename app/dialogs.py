@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FILTER = "Ouvrage bundles (*.zip *.ouvrage);;All files (*)"
+translate = QCoreApplication.translate
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("dialogs", text)
+def bundle_filter() -> str:
+    """The file dialog's filter for bundles, in the contributor's language."""
+    return translate("dialogs", "Ouvrage bundles (*.zip *.ouvrage);;All files (*)")
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
@@ -25,19 +26,19 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     from taskkinds import UnknownKind
 
     if isinstance(exc, BundleError):
-        return _tr("Bundle refused"), str(exc)
+        return translate("dialogs", "Bundle refused"), str(exc)
     if isinstance(exc, StoreError):
-        return _tr("Profile problem"), str(exc)
+        return translate("dialogs", "Profile problem"), str(exc)
     if isinstance(exc, UnknownKind | NothingToExport):
-        return _tr("Cannot do that yet"), str(exc)
+        return translate("dialogs", "Cannot do that yet"), str(exc)
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        text = _tr("%1%2. Check the disk and try again.")
-        return _tr("File problem"), text.replace("%1", exc.strerror or str(exc)).replace(
-            "%2", where
-        )
+        text = translate("dialogs", "%1%2. Check the disk and try again.")
+        return translate("dialogs", "File problem"), text.replace(
+            "%1", exc.strerror or str(exc)
+        ).replace("%2", where)
     log.error("operation failed", exc_info=exc)
-    return _tr("Something went wrong"), str(exc) or type(exc).__name__
+    return translate("dialogs", "Something went wrong"), str(exc) or type(exc).__name__
 
 
 def open_error_box(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -52,16 +53,16 @@ def open_error_box(parent: QWidget, title: str, text: str) -> QMessageBox:
 
 def ask_bundle_files(parent: QWidget) -> list[Path]:
     paths, _ = QFileDialog.getOpenFileNames(
-        parent, _tr("Import bundles"), str(Path.home()), BUNDLE_FILTER
+        parent, translate("dialogs", "Import bundles"), str(Path.home()), bundle_filter()
     )
     return [Path(p) for p in paths]
 
 
 def ask_export_path(parent: QWidget, kind_id: str, title: str, suffix: str) -> Path | None:
+    suggested = str(Path.home() / f"ouvrage-{kind_id}{suffix}")
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("Export results"), str(Path.home() / f"ouvrage-{kind_id}{suffix}"),
-        f"{title} (*{suffix})",
-    )  # fmt: skip
+        parent, translate("dialogs", "Export results"), suggested, f"{title} (*{suffix})"
+    )
     return Path(path) if path else None
 
 
@@ -70,10 +71,11 @@ def show_about(parent: QWidget) -> None:
 
     QMessageBox.about(
         parent,
-        _tr("About Ouvrage"),
-        _tr(
+        translate("dialogs", "About Ouvrage"),
+        translate(
+            "dialogs",
             "<b>Ouvrage %1</b><p>Work on micro-tasks offline; results are kept safely and "
-            "sent when the network comes back.</p><p>Licence: GPL-3.0-or-later.</p>"
+            "sent when the network comes back.</p><p>Licence: GPL-3.0-or-later.</p>",
         ).replace("%1", __version__),
     )
 
@@ -88,8 +90,8 @@ def ask_bundle_to_release(parent: QWidget, choices: list[tuple[str, str]]) -> st
     labels = [description for _, description in choices]
     label, ok = QInputDialog.getItem(
         parent,
-        _tr("Release a bundle"),
-        _tr("Give this bundle back to the platform:"),
+        translate("dialogs", "Release a bundle"),
+        translate("dialogs", "Give this bundle back to the platform:"),
         labels,
         0,
         False,
@@ -101,14 +103,17 @@ def ask_bundle_to_release(parent: QWidget, choices: list[tuple[str, str]]) -> st
 
 def confirm_release(parent: QWidget, title: str, open_tasks: int) -> bool:
     """Ask before giving a bundle back: its unsubmitted tasks and drafts are lost."""
-    text = _tr(
-        "Release “%1”? Its %2 task(s) not submitted yet go back to the platform, and your "
-        "drafts of them are deleted. Results you already submitted still count."
+    text = translate(
+        "dialogs",
+        "Release “%1”? Its %n task(s) not submitted yet go back to the platform, and your "
+        "drafts of them are deleted. Results you already submitted still count.",
+        None,
+        open_tasks,
     )
     answer = QMessageBox.question(
         parent,
-        _tr("Release the bundle?"),
-        text.replace("%1", title).replace("%2", str(open_tasks)),
+        translate("dialogs", "Release the bundle?"),
+        text.replace("%1", title),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )

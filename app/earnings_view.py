@@ -44,10 +44,13 @@ from app.earnings_view_models import (
     KindModel,
     KindRow,
     RecentModel,
-    kind_title,
+    entry_kind_label,
+    status_label,
 )
+from app.earnings_view_models import kind_title as kind_id_title
 from app.earnings_view_periods import PeriodPanel, make_table
 from app.formatting import money
+from app.i18n import kind_title
 from app.tasks import op
 
 if TYPE_CHECKING:
@@ -57,14 +60,16 @@ if TYPE_CHECKING:
 MUTED = "color: #57606a;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EarningsView", text)
+translate = QCoreApplication.translate
 
 
 def ask_csv_path(parent: QWidget, suggested: Path) -> Path | None:
     """Where to export the ledger; None when the contributor cancels. Tests replace it."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, _tr("Export earnings as CSV"), str(suggested), _tr("CSV files (*.csv)")
+        parent,
+        translate("EarningsView", "Export earnings as CSV"),
+        str(suggested),
+        translate("EarningsView", "CSV files (*.csv)"),
     )
     return Path(path) if path else None
 
@@ -195,7 +200,13 @@ class EarningsView(QWidget):
         metrics = self.recent_table.fontMetrics()
         # Widths from the font, not the rows; the reason (why a result was refused) gets the rest.
         day = QLocale().toString(QDate(2026, 12, 28), QLocale.FormatType.ShortFormat)
-        samples = [day, "Payout", "Approved", "(€0,000.00)", "Audio transcription"]
+        samples = [
+            day,
+            max((entry_kind_label(k) for k in ("task_reward", "bonus", "payout")), key=len),
+            max((status_label(s) for s in ("pending", "approved", "rejected", "paid")), key=len),
+            money(Decimal("-1000"), "EUR"),
+            translate("TaskKind", "Audio transcription"),  # the longest kind title
+        ]
         for index, sample in enumerate(samples):
             header.resizeSection(index, metrics.horizontalAdvance(sample) + 14)
         column.addWidget(self.recent_table, 1)
@@ -267,7 +278,7 @@ class EarningsView(QWidget):
 
     def _kind_titles(self) -> dict[str, str]:
         registry = self.ctx.registry
-        return {kind.id: kind.title for kind in registry} if registry is not None else {}
+        return {kind.id: kind_title(kind) for kind in registry} if registry is not None else {}
 
     # ---------------------------------------------------------------- showing
 
@@ -292,15 +303,18 @@ class EarningsView(QWidget):
             self.note.setText(
                 self.tr(
                     "%1 ledger entries from the last sync, kept on this computer. "
-                    "%3 task(s) rejected (%2), which earn nothing."
+                    "%Ln task(s) rejected (%2), which earn nothing.",
+                    None,
+                    totals.rejected_tasks,
                 )
                 .replace("%1", locale.toString(summary.lines))
                 .replace("%2", money(totals.rejected, currency, locale))
-                .replace("%3", locale.toString(totals.rejected_tasks))
             )
         other = computed.cap_currency if not computed.cap_comparable else ""
         self.cap.show_cap(summary.cap, currency, other_currency=other)
-        self.reference.setSuffix(self.tr(" %1/h").replace("%1", currency) if currency else " /h")
+        self.reference.setSuffix(
+            self.tr(" %1/h").replace("%1", currency) if currency else self.tr(" /h")
+        )
         self.kind_model.currency = currency
         self.kind_model.set_reference(self.reference_wage())
         self._show_kinds(computed)
@@ -314,10 +328,10 @@ class EarningsView(QWidget):
         rows = [KindRow("", self.tr("All kinds"), summary.totals, rates.get(""), overall=True)]
         kinds = sorted({*summary.by_kind, *rates} - {""})
         for kind in kinds:
-            title = self._titles.get(kind, kind_title(kind))
+            title = self._titles.get(kind, kind_id_title(kind))
             rows.append(KindRow(kind, title, summary.by_kind.get(kind, Totals()), rates.get(kind)))
         if "" in summary.by_kind:  # bonuses that name no kind: earned, but no hours of their own
-            rows.append(KindRow("", kind_title(""), summary.by_kind[""], None))
+            rows.append(KindRow("", kind_id_title(""), summary.by_kind[""], None))
         self.kind_model.show(rows, summary.currency)
 
     def show_period(self, period: Period) -> None:

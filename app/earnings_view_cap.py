@@ -11,12 +11,11 @@ from app.formatting import money
 CAP_COLOURS = {"ok": "#1f6feb", "near": "#bf8700", "reached": "#cf222e", "unknown": "#8c959f"}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EarningsView", text)
+translate = QCoreApplication.translate
 
 
 def _percent(share: float, locale: QLocale) -> str:
-    return _tr("%1 %").replace("%1", locale.toString(share * 100, "f", 0))
+    return translate("EarningsView", "%1 %").replace("%1", locale.toString(share * 100, "f", 0))
 
 
 class CapPanel(QWidget):
@@ -27,17 +26,18 @@ class CapPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.label = QLabel(_tr("Computing…"), self)
+        self.label = QLabel(translate("EarningsView", "Computing…"), self)
         self.label.setObjectName("capText")
         self.label.setToolTip(
-            _tr(
+            translate(
+                "EarningsView",
                 "Counted as the platform counts it: this calendar year's rewards and bonuses, "
-                "pending ones included, rejected ones not."
+                "pending ones included, rejected ones not.",
             )
         )
         self.bar = QProgressBar(self)
         self.bar.setObjectName("capBar")
-        self.bar.setAccessibleName(_tr("Share of the yearly cap used"))
+        self.bar.setAccessibleName(translate("EarningsView", "Share of the yearly cap used"))
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(12)
@@ -56,18 +56,24 @@ class CapPanel(QWidget):
         earned = money(cap.earned, currency, locale)
         year = str(cap.year)
         if cap.cap is None:
-            text = _tr("Year to date %1: %2. Yearly cap unknown — sync once to learn it.")
+            text = translate(
+                "EarningsView", "Year to date %1: %2. Yearly cap unknown — sync once to learn it."
+            )
             if other_currency:
-                text = _tr(
+                text = translate(
+                    "EarningsView",
                     "Year to date %1: %2. The server's yearly cap is in %3, so it cannot be "
-                    "compared with these earnings."
+                    "compared with these earnings.",
                 ).replace("%3", other_currency)
             self.label.setText(text.replace("%1", year).replace("%2", earned))
             self.bar.hide()
             self.warning.hide()
             return
         self.label.setText(
-            _tr("Year to date %1, pending work included: %2 of the %3 yearly cap (%4)")
+            translate(
+                "EarningsView",
+                "Year to date %1, pending work included: %2 of the %3 yearly cap (%4)",
+            )
             .replace("%1", year)
             .replace("%2", earned)
             .replace("%3", money(cap.cap, currency, locale))
@@ -83,22 +89,24 @@ class CapPanel(QWidget):
         )
         left = money(cap.left or 0, currency, locale)
         if cap.level == "reached":
-            warning = _tr(
+            warning = translate(
+                "EarningsView",
                 "⚠ You have reached this year's cap: the platform cannot pay you for more work "
-                "before 1 January %1."
+                "before 1 January %1.",
             ).replace("%1", str(cap.year + 1))
         elif cap.level == "near":
             warning = (
-                _tr(
+                translate(
+                    "EarningsView",
                     "⚠ %1 of the yearly cap used, %2 left: past the cap the platform cannot pay "
-                    "you more this year."
+                    "you more this year.",
                 )
                 .replace("%1", _percent(cap.share, locale))
                 .replace("%2", left)
             )
         else:
             self.warning.hide()
-            self.bar.setToolTip(_tr("%1 left this year").replace("%1", left))
+            self.bar.setToolTip(translate("EarningsView", "%1 left this year").replace("%1", left))
             return
         self.bar.setToolTip(warning)
         self.warning.setText(warning)

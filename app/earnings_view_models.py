@@ -26,8 +26,7 @@ STATUS_COLOURS = {
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EarningsView", text)
+translate = QCoreApplication.translate
 
 
 def qdate(day: date) -> QDate:
@@ -40,7 +39,7 @@ def period_title(key: date, period: Period, locale: QLocale) -> str:
         return locale.toString(qdate(key), QLocale.FormatType.ShortFormat)
     if period == "week":
         short = locale.toString(qdate(key), QLocale.FormatType.ShortFormat)
-        return _tr("Week of %1").replace("%1", short)
+        return translate("EarningsView", "Week of %1").replace("%1", short)
     if period == "month":
         name = locale.standaloneMonthName(key.month, QLocale.FormatType.LongFormat)
         return f"{name} {key.year}"
@@ -60,30 +59,38 @@ def period_short(key: date, period: Period, locale: QLocale) -> str:
 
 def kind_title(kind: str) -> str:
     """A readable name for a kind id when the kinds are not loaded: ``photo_clip`` → Photo clip."""
-    return kind.replace("_", " ").capitalize() if kind else _tr("Bonuses and other")
+    return (
+        kind.replace("_", " ").capitalize()
+        if kind
+        else translate("EarningsView", "Bonuses and other")
+    )
 
 
 def entry_kind_label(kind: str) -> str:
-    labels = {"task_reward": _tr("Task"), "bonus": _tr("Bonus"), "payout": _tr("Payout")}
+    labels = {
+        "task_reward": translate("EarningsView", "Task"),
+        "bonus": translate("EarningsView", "Bonus"),
+        "payout": translate("EarningsView", "Payout"),
+    }
     return labels.get(kind, kind)
 
 
 def status_label(status: str) -> str:
     labels = {
-        "pending": _tr("Pending"),
-        "approved": _tr("Approved"),
-        "rejected": _tr("Rejected"),
-        "paid": _tr("Paid"),
+        "pending": translate("EarningsView", "Pending"),
+        "approved": translate("EarningsView", "Approved"),
+        "rejected": translate("EarningsView", "Rejected"),
+        "paid": translate("EarningsView", "Paid"),
     }
     return labels.get(status, status)
 
 
 def hours_text(seconds: float, locale: QLocale) -> str:
-    return _tr("%1 h").replace("%1", locale.toString(seconds / 3600, "f", 1))
+    return translate("EarningsView", "%1 h").replace("%1", locale.toString(seconds / 3600, "f", 1))
 
 
 def per_hour(amount: Decimal, currency: str, locale: QLocale) -> str:
-    return _tr("%1/h").replace("%1", money(amount, currency, locale))
+    return translate("EarningsView", "%1/h").replace("%1", money(amount, currency, locale))
 
 
 # ---------------------------------------------------------------- per period
@@ -99,8 +106,13 @@ class PeriodModel(RowTableModel[PeriodRow]):
     COLUMNS = ("period", "earned", "pending", "rejected", "paid_out")
 
     def __init__(self, parent: QObject | None = None) -> None:
-        headers = [_tr("Period"), _tr("Earned"), _tr("Pending"), _tr("Rejected")]
-        super().__init__([*headers, _tr("Paid out")], parent)
+        headers = [
+            translate("EarningsView", "Period"),
+            translate("EarningsView", "Earned"),
+            translate("EarningsView", "Pending"),
+            translate("EarningsView", "Rejected"),
+        ]
+        super().__init__([*headers, translate("EarningsView", "Paid out")], parent)
         self._locale = QLocale()
         self.period: Period = "month"
         self.currency = ""
@@ -118,8 +130,12 @@ class PeriodModel(RowTableModel[PeriodRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column != "period":
             return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column == "rejected" and row.totals.rejected:
-            count = str(row.totals.rejected_tasks)
-            return _tr("%1 task(s) rejected; they earn nothing.").replace("%1", count)
+            return translate(
+                "EarningsView",
+                "%Ln task(s) rejected; they earn nothing.",
+                None,
+                row.totals.rejected_tasks,
+            )
         return None
 
 
@@ -139,8 +155,21 @@ class KindModel(RowTableModel[KindRow]):
     COLUMNS = ("kind", "approved", "rejected", "earned", "pending", "on_active", "on_all")
 
     def __init__(self, parent: QObject | None = None) -> None:
-        headers = [_tr("Kind"), _tr("Approved"), _tr("Rejected"), _tr("Earned"), _tr("Pending")]
-        super().__init__([*headers, _tr("Hourly, active"), _tr("Hourly, all time")], parent)
+        headers = [
+            translate("EarningsView", "Kind"),
+            translate("EarningsView", "Approved"),
+            translate("EarningsView", "Rejected"),
+            translate("EarningsView", "Earned"),
+            translate("EarningsView", "Pending"),
+        ]
+        super().__init__(
+            [
+                *headers,
+                translate("EarningsView", "Hourly, active"),
+                translate("EarningsView", "Hourly, all time"),
+            ],
+            parent,
+        )
         self._locale = QLocale()
         self.currency = ""
         self.reference: Decimal | None = None
@@ -206,27 +235,34 @@ class KindModel(RowTableModel[KindRow]):
     def _rate_tooltip(self, row: KindRow, column: str) -> str:
         rate = self.rate_of(row, column)
         if row.rate is None or rate is None:
-            return _tr("No working time measured for this kind yet: the wage per hour is unknown.")
+            return translate(
+                "EarningsView",
+                "No working time measured for this kind yet: the wage per hour is unknown.",
+            )
         earned = money(row.rate.earned, self.currency, self._locale)
         if column == "on_active":
-            text = _tr(
+            text = translate(
+                "EarningsView",
                 "Per hour of active work: %1 earned over %2 when the task had your focus "
-                "and you were working."
+                "and you were working.",
             ).replace("%2", hours_text(row.rate.active_s, self._locale))
         else:
-            text = _tr(
+            text = translate(
+                "EarningsView",
                 "Per hour of all the time it took: %1 earned over %2 — the time tasks were "
-                "open, rejected work included, plus downloads."
+                "open, rejected work included, plus downloads.",
             ).replace("%2", hours_text(row.rate.all_s, self._locale))
         text = text.replace("%1", earned)
         if self.reference is None:
-            return text + "\n" + _tr("Set a reference wage to compare it with.")
+            return (
+                text + "\n" + translate("EarningsView", "Set a reference wage to compare it with.")
+            )
         share = self._locale.toString(float(rate / self.reference * 100), "f", 0)
         reference = per_hour(self.reference, self.currency, self._locale)
         return (
             text
             + "\n"
-            + _tr("That is %1 % of your reference wage of %2.")
+            + translate("EarningsView", "That is %1 % of your reference wage of %2.")
             .replace("%1", share)
             .replace("%2", reference)
         )
@@ -239,8 +275,14 @@ class RecentModel(RowTableModel[LedgerLine]):
     COLUMNS = ("date", "type", "status", "amount", "kind", "reason")
 
     def __init__(self, parent: QObject | None = None) -> None:
-        headers = [_tr("Date"), _tr("Type"), _tr("Status"), _tr("Amount"), _tr("Kind")]
-        super().__init__([*headers, _tr("Reason")], parent)
+        headers = [
+            translate("EarningsView", "Date"),
+            translate("EarningsView", "Type"),
+            translate("EarningsView", "Status"),
+            translate("EarningsView", "Amount"),
+            translate("EarningsView", "Kind"),
+        ]
+        super().__init__([*headers, translate("EarningsView", "Reason")], parent)
         self._locale = QLocale()
         self.titles: dict[str, str] = {}
 

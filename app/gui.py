@@ -64,14 +64,17 @@ def run_window(
     demo: bool = False,
     server: str | None = None,
     theme: str | None = None,
+    language: str | None = None,
     smoke_test: bool = False,
 ) -> int:
     """Open the main window on ``profile_dir`` and run until it closes; returns the exit status.
 
     The window shows at once; the database and the task kinds load on the
     database worker, and a fresh demo profile is built there too. ``theme``
-    overrides the system's (``light``, ``dark``, ``high-contrast``); ``smoke_test``
-    waits for the queue and an editor of each kind, then exits (0 when all opened).
+    overrides the system's (``light``, ``dark``, ``high-contrast``); ``language``
+    (``en``, ``fr``) overrides the preference and the system's (see ``app.i18n``);
+    ``smoke_test`` waits for the queue and an editor of each kind, then exits (0 when
+    all opened).
     """
     if not demo:
         _start_logging(profile_dir)
@@ -109,6 +112,10 @@ def run_window(
             logging.getLogger(__name__).info(
                 "demo server at %s (admin token %s)", handle.url, handle.admin_token
             )
+        # Before any window: widgets translate their texts as they are built.
+        from app.i18n import install_language
+
+        install_language(app, profile_dir, explicit=language)
         ctx = AppContext.create(Profile(profile_dir), demo=demo)
         window = MainWindow(
             ctx,

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from app.i18n import kind_title
 
 if TYPE_CHECKING:
     from app.mainwindow import MainWindow
@@ -46,8 +48,7 @@ __all__ = [
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("help", text)
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -94,31 +95,50 @@ def window_groups(window: QWidget) -> list[ShortcutGroup]:
                 continue
             shortcuts = _menu_shortcuts(menu)
             if shortcuts:
-                title = _tr("Menu %1").replace("%1", _plain(top.text()))
+                title = translate("help", "Menu %1").replace("%1", _plain(top.text()))
                 groups.append(ShortcutGroup(title, tuple(shortcuts)))
     groups.append(
         ShortcutGroup(
-            _tr("Moving around"),
+            translate("help", "Moving around"),
             (
-                Shortcut(_tr("Tab, Shift+Tab"), _tr("Next / previous control")),
-                Shortcut(_tr("Up, Down"), _tr("Move in the task queue (opens the task)")),
-                Shortcut("Ctrl+Tab, Ctrl+Shift+Tab", _tr("Next / previous view")),
-                Shortcut(_tr("Space"), _tr("Press the focused button")),
-                Shortcut("Esc", _tr("Close a dialog")),
-                Shortcut("Alt", _tr("Open the menus")),
+                Shortcut(
+                    translate("help", "Tab, Shift+Tab"),
+                    translate("help", "Next / previous control"),
+                ),
+                Shortcut(
+                    translate("help", "Up, Down"),
+                    translate("help", "Move in the task queue (opens the task)"),
+                ),
+                Shortcut(
+                    _native("Ctrl+Tab, Ctrl+Shift+Tab"), translate("help", "Next / previous view")
+                ),
+                Shortcut(translate("help", "Space"), translate("help", "Press the focused button")),
+                Shortcut(_native("Esc"), translate("help", "Close a dialog")),
+                Shortcut("Alt", translate("help", "Open the menus")),
             ),
         )
     )
     return groups
 
 
+def _native(keys: str) -> str:
+    """Portable key names (``Ctrl+Shift+Tab, Esc``) as the contributor's keyboard says them;
+    what is not a key sequence (``Alt+1–5``, ``Ctrl+↑/↓``) is left as written."""
+    portable = QKeySequence.SequenceFormat.PortableText
+    said = []
+    for key in (k.strip() for k in keys.split(",")):
+        sequence = QKeySequence(key)
+        said.append(sequence.toString(NATIVE) if sequence.toString(portable) == key else key)
+    return ", ".join(said)
+
+
 # Words of the translation editor's key hint, as a sentence.
 _TRANSLATION_WORDS = {
-    "segment": "Previous / next segment",
-    "match": "Replace with the best match / match n",
-    "confirm": "Confirm the segment and go on",
-    "source": "Copy the source into the target",
-    "search": "Search the memory (concordance)",
+    "segment": QT_TRANSLATE_NOOP("help", "Previous / next segment"),
+    "match": QT_TRANSLATE_NOOP("help", "Replace with the best match / match n"),
+    "confirm": QT_TRANSLATE_NOOP("help", "Confirm the segment and go on"),
+    "source": QT_TRANSLATE_NOOP("help", "Copy the source into the target"),
+    "search": QT_TRANSLATE_NOOP("help", "Search the memory (concordance)"),
 }
 
 
@@ -130,28 +150,29 @@ def translation_shortcuts() -> list[Shortcut]:
     for part in KEYS_HINT.split("·"):
         keys, _, word = part.strip().rpartition(" ")
         if keys:
-            found.append(Shortcut(keys, _tr(_TRANSLATION_WORDS.get(word, word))))
+            what = translate("help", _TRANSLATION_WORDS.get(word, word))
+            found.append(Shortcut(_native(keys), what))
     return found
 
 
 def transcription_shortcuts(settings: QSettings | None) -> list[Shortcut]:
     """From the transcription editor's commands, as the contributor bound them."""
-    from taskkinds.transcription.editor_keys import COMMANDS, KeyBindings
+    from taskkinds.transcription.editor_keys import COMMANDS, KeyBindings, command_title
 
     bindings = KeyBindings(settings)
     found: list[Shortcut] = []
     numbered: dict[str, list[str]] = {}
     for command in COMMANDS:
-        keys = bindings.text(command.id) or _tr("(no key)")
+        keys = bindings.text(command.id) or translate("help", "(no key)")
         prefix, _, number = command.id.rpartition("_")
         if number.isdigit():  # tag_1…tag_9, speaker_1…speaker_9: one line each
             if prefix not in numbered:
                 numbered[prefix] = []
-                what = command.title.replace(number, "n", 1)
-                found.append(Shortcut(f"@{prefix}", _tr(what)))
+                what = command_title(command, number=translate("help", "n"))
+                found.append(Shortcut(f"@{prefix}", what))
             numbered[prefix].append(keys)
             continue
-        found.append(Shortcut(keys, _tr(command.title)))
+        found.append(Shortcut(keys, command_title(command)))
     return [
         Shortcut(f"{numbered[s.keys[1:]][0]} … {numbered[s.keys[1:]][-1]}", s.what)
         if s.keys.startswith("@")
@@ -163,18 +184,18 @@ def transcription_shortcuts(settings: QSettings | None) -> list[Shortcut]:
 _TIP_KEYS = re.compile(r"^(?P<what>[^()]+?)\s*\((?P<keys>[^)]+)\)")
 # Keys the photo clipping editor handles while drawing, which no tooltip names.
 _PHOTO_DRAWING = (
-    ("Shift+drag", "Freehand outline"),
-    ("Enter", "Close the polygon"),
-    ("Backspace", "Remove the last point"),
-    ("Esc", "Cancel the shape, or deselect"),
+    (QT_TRANSLATE_NOOP("help", "Shift+drag"), QT_TRANSLATE_NOOP("help", "Freehand outline")),
+    ("Enter", QT_TRANSLATE_NOOP("help", "Close the polygon")),
+    ("Backspace", QT_TRANSLATE_NOOP("help", "Remove the last point")),
+    ("Esc", QT_TRANSLATE_NOOP("help", "Cancel the shape, or deselect")),
 )
 
 
 def photo_clip_shortcuts() -> list[Shortcut]:
     """From the photo clipping toolbar's key table and the keys named in its tooltips."""
-    from taskkinds.photo_clip.editor_toolbar import TOOL_KEYS, ClipToolbar
+    from taskkinds.photo_clip.editor_toolbar import TOOL_KEYS, ClipToolbar, tool_title
 
-    found = [Shortcut(keys, _tr(title)) for title, keys in TOOL_KEYS.values()]
+    found = [Shortcut(keys, tool_title(title)) for title, keys in TOOL_KEYS.values()]
     holder = QWidget()
     try:
         toolbar = ClipToolbar(holder)
@@ -189,9 +210,16 @@ def photo_clip_shortcuts() -> list[Shortcut]:
         if match is None or match["what"] in seen:
             continue
         seen.add(match["what"])
-        keys = re.sub(r"^or\s+", "", match["keys"].strip())
+        # "(or hold Alt)": the keys without the "or" (in the contributor's language).
+        keys = match["keys"].strip()
+        word = translate("help", "or", "the word before a key in a tooltip: (or hold Alt)")
+        keys = keys[len(word) :].lstrip() if keys.startswith(word + " ") else keys
         found.append(Shortcut(keys, match["what"].strip()))
-    found += [Shortcut(keys, _tr(what)) for keys, what in _PHOTO_DRAWING]
+    found += [
+        Shortcut(translate("help", keys) if keys == "Shift+drag" else _native(keys),
+                 translate("help", what))
+        for keys, what in _PHOTO_DRAWING
+    ]  # fmt: skip
     return found
 
 
@@ -209,7 +237,9 @@ def editor_groups(
     groups = []
     for kind_id, read in sources.items():
         title = titles.get(kind_id, kind_id.replace("_", " ").capitalize())
-        groups.append(ShortcutGroup(_tr("%1 editor").replace("%1", title), tuple(read())))
+        groups.append(
+            ShortcutGroup(translate("help", "%1 editor").replace("%1", title), tuple(read()))
+        )
     return groups
 
 
@@ -222,24 +252,24 @@ class ShortcutSheet(QDialog):
     def __init__(self, groups: list[ShortcutGroup], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutSheet")
-        self.setWindowTitle(_tr("Keyboard shortcuts"))
+        self.setWindowTitle(translate("help", "Keyboard shortcuts"))
         layout = QVBoxLayout(self)
         self.search = QLineEdit(self)
         self.search.setObjectName("shortcutSearch")
-        self.search.setPlaceholderText(_tr("Search: a key or what it does"))
-        self.search.setAccessibleName(_tr("Search shortcuts"))
+        self.search.setPlaceholderText(translate("help", "Search: a key or what it does"))
+        self.search.setAccessibleName(translate("help", "Search shortcuts"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.filter)
         self.search.installEventFilter(self)
-        label = QLabel(_tr("&Search:"), self)
+        label = QLabel(translate("help", "&Search:"), self)
         label.setBuddy(self.search)
         layout.addWidget(label)
         layout.addWidget(self.search)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("shortcutList")
-        self.tree.setAccessibleName(_tr("Shortcuts by screen"))
+        self.tree.setAccessibleName(translate("help", "Shortcuts by screen"))
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([_tr("Keys"), _tr("What it does")])
+        self.tree.setHeaderLabels([translate("help", "Keys"), translate("help", "What it does")])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -261,7 +291,7 @@ class ShortcutSheet(QDialog):
                 top.addChild(child)
         self.tree.expandAll()
         layout.addWidget(self.tree, 1)
-        self.empty = QLabel(_tr("No shortcut matches."), self)
+        self.empty = QLabel(translate("help", "No shortcut matches."), self)
         self.empty.hide()
         layout.addWidget(self.empty)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -332,7 +362,8 @@ class ShortcutSheet(QDialog):
 
 
 def shortcut_sheet_for(window: MainWindow) -> ShortcutSheet:
-    titles = {kind.id: kind.title for kind in window.ctx.registry} if window.ctx.registry else {}
+    registry = window.ctx.registry
+    titles = {kind.id: kind_title(kind) for kind in registry} if registry else {}
     settings = window._editor_settings() if hasattr(window, "_editor_settings") else None
     groups = window_groups(window) + editor_groups(titles, settings)
     return ShortcutSheet(groups, window)
@@ -353,16 +384,19 @@ class HelpActions(QObject):
         existing = help_menu.actions()
         self._before = existing[0] if existing else None  # About stays last
         self.shortcuts_action = self._add(
-            help_menu, _tr("&Keyboard shortcuts"), "Ctrl+/", self.show_shortcuts
+            help_menu, translate("help", "&Keyboard shortcuts"), "Ctrl+/", self.show_shortcuts
         )
-        self.tour_action = self._add(help_menu, _tr("&Tour"), None, self.show_tour)
+        self.tour_action = self._add(help_menu, translate("help", "&Tour"), None, self.show_tour)
         self.diagnostics_action = self._add(
-            help_menu, _tr("Export &diagnostics…"), None, self.export_diagnostics
+            help_menu, translate("help", "Export &diagnostics…"), None, self.export_diagnostics
         )
         if self._before is not None:
             help_menu.insertSeparator(self._before)
         self.diagnostics_action.setToolTip(
-            _tr("Save a zip for a bug report: logs without passwords or tokens, versions, settings")
+            translate(
+                "help",
+                "Save a zip for a bug report: logs without passwords or tokens, versions, settings",
+            )
         )
 
     def _add(self, menu: QMenu, text: str, keys: str | None, slot: Any) -> QAction:
@@ -398,7 +432,10 @@ class HelpActions(QObject):
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         suggested = Path.home() / f"ouvrage-diagnostics-{stamp}.zip"
         path, _ = QFileDialog.getSaveFileName(
-            self.window, _tr("Export diagnostics"), str(suggested), _tr("Zip files (*.zip)")
+            self.window,
+            translate("help", "Export diagnostics"),
+            str(suggested),
+            translate("help", "Zip files (*.zip)"),
         )
         if path:
             self.write_diagnostics(Path(path))
@@ -411,7 +448,7 @@ class HelpActions(QObject):
         window = self.window
         op(export_diagnostics, window.ctx.profile, path, window.ctx.store).success(
             lambda written: window.statusBar().showMessage(
-                _tr("Diagnostics written to %1").replace("%1", str(written)), 10000
+                translate("help", "Diagnostics written to %1").replace("%1", str(written)), 10000
             )
         ).failure(window.report_error).run(window.ctx.db)
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from app.activity import TaskTime
 from app.changes import SUBMITTED_STATES, Change
 from app.context import AppContext
-from app.formatting import money
+from app.formatting import duration_text, money
+from app.i18n import format_title, kind_title, remember_language, saved_language
 from app.kind_memory import KindMemories
-from app.leases import lease_times, left_text
+from app.leases import lease_times
 from app.preferences import (
     Preferences,
     PreferencesDialog,
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
     def _store_ready(self, ctx: AppContext) -> None:
         self.refresh_queue()
         self.refresh_outbox()
-        op(load_preferences, ctx.store).success(self.apply_preferences).run(ctx.db)
+        op(load_preferences, ctx.store).success(self._preferences_loaded).run(ctx.db)
         from app.server_link import ServerLink
 
         self.link = ServerLink(
@@ -157,17 +158,20 @@ class MainWindow(QMainWindow):
 
     def _kinds_ready(self, _ctx: AppContext) -> None:
         for kind in self.registry:
-            self.queue_panel.add_kind(kind.id, kind.title)
+            self.queue_panel.add_kind(kind.id, kind_title(kind))
             for fmt in kind.export_formats:
+                text = self.tr("%1 as %2…").replace("%1", kind_title(kind))
                 self.export_menu.addAction(
                     self._action(
-                        self.tr("%1 as %2…").replace("%1", kind.title).replace("%2", fmt.title),
+                        text.replace("%2", format_title(fmt)),
                         None,
                         lambda _=False, k=kind, f=fmt.name: self.choose_export(k, f),
                     )
                 )
         for action in self._needs_profile:
             action.setEnabled(True)
+        if self.link is not None:
+            self.link.set_kind_titles({kind.id: kind_title(kind) for kind in self.registry})
 
     def _context_failed(self, exc: BaseException) -> None:
         self.pane.show_message(self.tr("This profile cannot be opened"), str(exc))
@@ -393,7 +397,7 @@ class MainWindow(QMainWindow):
         )
         held = self.lease_times.get(task["bundle_id"])
         lease = (
-            self.tr("Lease: %1 left").replace("%1", left_text(held.left))
+            self.tr("Lease: %1 left").replace("%1", duration_text(held.left))
             if held is not None and held.level != "expired"
             else self.tr("Lease ended")
             if held is not None
@@ -404,7 +408,7 @@ class MainWindow(QMainWindow):
             editor,
             read_only=read_only,
             position=position,
-            kind_title=kind.title,
+            kind_title=kind_title(kind),
             lease=lease,
         )
         if read_only and hasattr(editor, "set_read_only"):
@@ -419,6 +423,21 @@ class MainWindow(QMainWindow):
             self.work_time.start(key)
 
     # ---------------------------------------------------------------- preferences
+
+    def _preferences_loaded(self, prefs: Preferences) -> None:
+        """The saved preferences, once the store is open; the language's mirror in
+        window.ini (read at start, before the database opens) follows the store, except
+        in the demo, whose database starts empty but whose window.ini is kept."""
+        root = self.ctx.profile.root
+        mirrored = saved_language(root)
+        if self.ctx.demo and not prefs.language and mirrored:
+            prefs.language = mirrored
+        elif prefs.language != mirrored:
+            try:
+                remember_language(root, prefs.language)
+            except OSError as exc:  # a read-only profile: the next start follows the system
+                log.warning("cannot keep the language in window.ini: %s", exc)
+        self.apply_preferences(prefs)
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Use ``prefs`` from now on (work time, breaks, runs, lease warnings)."""
@@ -444,6 +463,14 @@ class MainWindow(QMainWindow):
             return
         prefs = dialog.preferences()
         op(save_preferences, self.store, prefs).failure(self.report_error).run(self.ctx.db)
+        if prefs.language != self.prefs.language:
+            try:
+                remember_language(self.ctx.profile.root, prefs.language)
+            except OSError as exc:
+                self.report_error(exc)
+            self.statusBar().showMessage(
+                self.tr("The new language applies the next time Ouvrage starts."), 8000
+            )
         self.apply_preferences(prefs)
         if self._earnings_view is not None:
             self._earnings_view.refresh()  # the reference wage may have changed
@@ -510,9 +537,7 @@ class MainWindow(QMainWindow):
         blocking = [p for p in problems if p.blocking]
         if blocking:
             self.statusBar().showMessage(
-                self.tr("Fix the %1 problem(s) marked ✖ before submitting.").replace(
-                    "%1", str(len(blocking))
-                ),
+                self.tr("Fix the %n problem(s) marked ✖ before submitting.", None, len(blocking)),
                 8000,
             )
             return
@@ -520,7 +545,7 @@ class MainWindow(QMainWindow):
         learned = self.current if self.current and self.current.key == key else None
         if learned is not None:
             # Its time goes to the store first: the result is sent with it.
-            self.work_time.submitted(learned.kind.id, learned.kind.title)
+            self.work_time.submitted(learned.kind.id, kind_title(learned.kind))
         op(self.store.submit, key, content).success(
             lambda _uuid, key=key: self._submitted(key, learned, content)
         ).failure(self.report_error).run(self.ctx.db)
@@ -640,7 +665,7 @@ class MainWindow(QMainWindow):
             text = self.tr("Lease of %1 ends in %2: submit or release it")
             colour = "#8a5a00"
         more = len(urgent) - 1
-        label = text.replace("%1", first.bundle_id).replace("%2", left_text(first.left))
+        label = text.replace("%1", first.bundle_id).replace("%2", duration_text(first.left))
         if more:
             label += self.tr(" (and %1 more)").replace("%1", str(more))
         self.lease_label.setText(label)
@@ -673,10 +698,8 @@ class MainWindow(QMainWindow):
                 "%1", outcome.title
             )
         else:
-            text = (
-                self.tr("Imported '%1': %2 task(s).")
-                .replace("%1", outcome.title)
-                .replace("%2", str(outcome.task_count))
+            text = self.tr("Imported '%1': %n task(s).", None, outcome.task_count).replace(
+                "%1", outcome.title
             )
         self.statusBar().showMessage(text, 8000)
         self.refresh_queue()
@@ -685,16 +708,14 @@ class MainWindow(QMainWindow):
         from app.dialogs import ask_export_path
 
         fmt = kind.export_format(format_name)
-        path = ask_export_path(self, kind.id, fmt.title, fmt.suffix)
+        path = ask_export_path(self, kind.id, format_title(fmt), fmt.suffix)
         if path is None:
             return
         from app.exporting import export_results
 
         op(export_results, self.store, self.registry, kind.id, format_name, path).success(
             lambda count: self.statusBar().showMessage(
-                self.tr("Exported %1 result(s) to %2")
-                .replace("%1", str(count))
-                .replace("%2", str(path)),
+                self.tr("Exported %n result(s) to %1", None, count).replace("%1", str(path)),
                 8000,
             )
         ).failure(self.report_error).run(self.ctx.db)

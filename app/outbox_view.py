@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.queue_view import STATE_COLOURS, state_label
+from app.changes import TASK_STATES
+from app.queue_view import STATE_COLOURS, state_label, state_labels
 from widgets.rowmodel import RowTableModel
 
 if TYPE_CHECKING:
@@ -31,24 +32,29 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OutboxModel", text)
+translate = QCoreApplication.translate
 
 
 class OutboxModel(RowTableModel["OutboxRow"]):
     COLUMNS = ("state", "summary", "created", "attempts", "error", "uuid")
 
     def __init__(self, parent: Any = None) -> None:
-        headers = [_tr("State"), _tr("Task"), _tr("Submitted"), _tr("Attempts")]
-        headers += [_tr("Why"), _tr("Idempotency key")]
+        headers = [
+            translate("OutboxModel", "State"),
+            translate("OutboxModel", "Task"),
+            translate("OutboxModel", "Submitted"),
+            translate("OutboxModel", "Attempts"),
+        ]
+        headers += [translate("OutboxModel", "Why"), translate("OutboxModel", "Idempotency key")]
         super().__init__(headers, parent)
         self._locale = QLocale()
+        self._states = state_labels()
 
     def cell(self, item: OutboxRow, index: int, role: int) -> Any:
         column = self.COLUMNS[index]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "state":
-                return state_label(item.state)
+                return self._states.get(item.state, item.state)
             if column == "summary":
                 return item.summary
             if column == "created":
@@ -92,14 +98,14 @@ class OutboxView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # Widths from the font, not from the rows: the outbox may hold thousands of results.
         widths = {
-            0: "Accepted",
+            0: max((state_label(state) for state in TASK_STATES), key=metrics.horizontalAdvance),
             2: "00/00/0000 00:00",
-            3: "Attempts",
-            4: "The lease ended before the result came",
+            3: self.model.headerData(3, Qt.Orientation.Horizontal),
+            4: self.tr("The lease ended before the result came"),
             5: "0" * 36,
         }
         for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+            header.resizeSection(column, metrics.horizontalAdvance(str(sample)) + 24)
         layout.addWidget(self.table, 1)
 
     def set_rows(self, rows: list[OutboxRow]) -> None:

@@ -109,7 +109,9 @@ class PreferencesDialog(QDialog):
         self.wage = QDoubleSpinBox(self)
         self.wage.setRange(0.0, 1000.0)
         self.wage.setDecimals(2)
-        self.wage.setSuffix(f" {currency}/h" if currency else self.tr(" /h"))
+        self.wage.setSuffix(
+            self.tr(" %1/h").replace("%1", currency) if currency else self.tr(" /h")
+        )
         self.wage.setSpecialValueText(self.tr("not set"))
         self.wage.setValue(float(prefs.reference_wage or 0))
         self.wage.setToolTip(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,8 +26,7 @@ from widgets.rowmodel import RowTableModel
 __all__ = ["QualificationsView"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QualificationsView", text)
+translate = QCoreApplication.translate
 
 
 def _when(value: Any) -> str:
@@ -46,10 +45,10 @@ def _percent(score: Any) -> str:
 
 
 STATUS_TEXT = {
-    "none": "Not taken",
-    "pending": "Being graded",
-    "passed": "Passed",
-    "failed": "Failed",
+    "none": QT_TRANSLATE_NOOP("QualificationsView", "Not taken"),
+    "pending": QT_TRANSLATE_NOOP("QualificationsView", "Being graded"),
+    "passed": QT_TRANSLATE_NOOP("QualificationsView", "Passed"),
+    "failed": QT_TRANSLATE_NOOP("QualificationsView", "Failed"),
 }
 
 
@@ -57,18 +56,31 @@ class QualificationModel(RowTableModel[dict]):
     COLUMNS = ("title", "kind", "status", "score", "certificate", "retry")
 
     def __init__(self, parent: Any = None) -> None:
-        headers = [_tr("Qualification"), _tr("Kind"), _tr("Status"), _tr("Last score")]
-        headers += [_tr("Certificate"), _tr("Next try")]
+        headers = [
+            translate("QualificationsView", "Qualification"),
+            translate("QualificationsView", "Kind"),
+            translate("QualificationsView", "Status"),
+            translate("QualificationsView", "Last score"),
+        ]
+        headers += [
+            translate("QualificationsView", "Certificate"),
+            translate("QualificationsView", "Next try"),
+        ]
         super().__init__(headers, parent)
+        self.kind_titles: dict[str, str] = {}  # kind id → title, once the kinds are loaded
 
     def cell(self, row: dict, index: int, role: int) -> Any:
         column = self.COLUMNS[index]
         status = row.get("status", "none")
         if role == Qt.ItemDataRole.ToolTipRole:
             mark = _percent(row.get("pass_mark"))
-            return (row.get("description") or row["title"]) + "\n" + _tr(
-                "%1 tasks; passing mark %2."
-            ).replace("%1", str(row.get("task_count", ""))).replace("%2", mark)
+            return (
+                (row.get("description") or row["title"])
+                + "\n"
+                + translate("QualificationsView", "%1 tasks; passing mark %2.")
+                .replace("%1", str(row.get("task_count", "")))
+                .replace("%2", mark)
+            )
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return QColor({"passed": "#1a7f37", "failed": "#b3261e"}.get(status, "#57606a"))
         if role != Qt.ItemDataRole.DisplayRole:
@@ -76,16 +88,18 @@ class QualificationModel(RowTableModel[dict]):
         if column == "title":
             return row["title"]
         if column == "kind":
-            return row["kind"]
+            return self.kind_titles.get(row["kind"], row["kind"])
         if column == "status":
-            return _tr(STATUS_TEXT.get(status, status))
+            return translate("QualificationsView", STATUS_TEXT.get(status, status))
         if column == "score":
             return _percent(row.get("last_score"))
         if column == "certificate":
             certificate = row.get("certificate")
             if not certificate:
                 return ""
-            return _tr("Earned %1").replace("%1", _when(certificate.get("earned_at")))
+            return translate("QualificationsView", "Earned %1").replace(
+                "%1", _when(certificate.get("earned_at"))
+            )
         if column == "retry":
             return _when(row.get("retry_at"))
         return None
@@ -95,9 +109,15 @@ class AccuracyModel(RowTableModel[dict]):
     COLUMNS = ("kind", "graded", "mean", "status", "consequence")
 
     def __init__(self, parent: Any = None) -> None:
-        headers = [_tr("Kind"), _tr("Test questions graded"), _tr("Accuracy"), _tr("Standing")]
-        headers += [_tr("What it means")]
+        headers = [
+            translate("QualificationsView", "Kind"),
+            translate("QualificationsView", "Test questions graded"),
+            translate("QualificationsView", "Accuracy"),
+            translate("QualificationsView", "Standing"),
+        ]
+        headers += [translate("QualificationsView", "What it means")]
         super().__init__(headers, parent)
+        self.kind_titles: dict[str, str] = {}
 
     def cell(self, row: dict, index: int, role: int) -> Any:
         column = self.COLUMNS[index]
@@ -110,17 +130,17 @@ class AccuracyModel(RowTableModel[dict]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == "kind":
-            return row["kind"]
+            return self.kind_titles.get(row["kind"], row["kind"])
         if column == "graded":
             return str(row.get("graded", 0))
         if column == "mean":
             return _percent(row.get("mean_score")) or "—"
         if column == "status":
             names = {
-                "unrated": _tr("Not rated yet"),
-                "good": _tr("Good"),
-                "at_risk": _tr("At risk"),
-                "withheld": _tr("Paused"),
+                "unrated": translate("QualificationsView", "Not rated yet"),
+                "good": translate("QualificationsView", "Good"),
+                "at_risk": translate("QualificationsView", "At risk"),
+                "withheld": translate("QualificationsView", "Paused"),
             }
             return names.get(status, status)
         if column == "consequence":
@@ -197,6 +217,14 @@ class QualificationsView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return table
 
+    def set_kind_titles(self, titles: dict[str, str]) -> None:
+        """Show kinds by their titles (kind id → title) rather than their ids."""
+        self.model.kind_titles = self.accuracy_model.kind_titles = titles
+        for model in (self.model, self.accuracy_model):
+            if model.rowCount():
+                last = model.index(model.rowCount() - 1, model.columnCount() - 1)
+                model.dataChanged.emit(model.index(0, 0), last)
+
     def set_data(
         self, qualifications: dict | None, accuracy: dict | None, *, signed_in: bool
     ) -> None:
@@ -214,11 +242,13 @@ class QualificationsView(QWidget):
             )
         else:
             self.summary.setText(
-                self.tr("You hold %1 of %2 qualification(s). Bundles that need one unlock once "
-                        "it is earned.")
-                .replace("%1", str(len(held)))
-                .replace("%2", str(len(rows)))
-            )  # fmt: skip
+                self.tr(
+                    "You hold %1 of %n qualification(s). Bundles that need one unlock once it "
+                    "is earned.",
+                    None,
+                    len(rows),
+                ).replace("%1", str(len(held)))
+            )
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self._selected()

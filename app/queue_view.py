@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QLocale,
     QModelIndex,
@@ -44,22 +45,26 @@ STATE_COLOURS = {
 }
 
 
-_STATE_LABELS: dict[str, str] = {}
+# Marked for lupdate here, translated when asked for (the translator is installed by then).
+_STATE_TEXTS = {
+    "new": QT_TRANSLATE_NOOP("state", "New"),
+    "draft": QT_TRANSLATE_NOOP("state", "Draft"),
+    "queued": QT_TRANSLATE_NOOP("state", "Queued"),
+    "sent": QT_TRANSLATE_NOOP("state", "Sent"),
+    "accepted": QT_TRANSLATE_NOOP("state", "Accepted"),
+    "rejected": QT_TRANSLATE_NOOP("state", "Rejected"),
+}
 
 
 def state_label(state: str) -> str:
-    """The state as the contributor reads it; translated once, as every cell asks for it."""
-    if not _STATE_LABELS:
-        for name, text in (
-            ("new", "New"), ("draft", "Draft"), ("queued", "Queued"),
-            ("sent", "Sent"), ("accepted", "Accepted"), ("rejected", "Rejected"),
-        ):  # fmt: skip
-            _STATE_LABELS[name] = QCoreApplication.translate("state", text)
-    return _STATE_LABELS.get(state, state)
+    """The state as the contributor reads it."""
+    text = _STATE_TEXTS.get(state)
+    return QCoreApplication.translate("state", text) if text is not None else state
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TaskQueueModel", text)
+def state_labels() -> dict[str, str]:
+    """Every state's label: the tables translate them once, as every cell asks for one."""
+    return {state: state_label(state) for state in _STATE_TEXTS}
 
 
 class TaskQueueModel(RowTableModel["TaskRow"]):
@@ -75,6 +80,7 @@ class TaskQueueModel(RowTableModel["TaskRow"]):
         )
         self._row_of: dict[str, int] = {}
         self._locale = QLocale()
+        self._states = state_labels()
 
     def _rows_reset(self) -> None:
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
@@ -96,7 +102,7 @@ class TaskQueueModel(RowTableModel["TaskRow"]):
         column = self.COLUMNS[index]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "state":
-                return state_label(task.state)
+                return self._states.get(task.state, task.state)
             if column == "summary":
                 return task.summary
             if column == "bundle":
@@ -191,9 +197,12 @@ class QueuePanel(QWidget):
         metrics = table.fontMetrics()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, metrics.horizontalAdvance("Accepted") + 24)
+        widest_state = max(metrics.horizontalAdvance(state_label(s)) for s in TASK_STATES)
+        header.resizeSection(0, widest_state + 24)
         header.resizeSection(2, metrics.horizontalAdvance("demo-en-fr-app") + 16)
-        header.resizeSection(3, metrics.horizontalAdvance("€00.000") + 16)
+        reward_title = self.model.headerData(3, Qt.Orientation.Horizontal)
+        reward = max(metrics.horizontalAdvance("€00.000"), metrics.horizontalAdvance(reward_title))
+        header.resizeSection(3, reward + 16)
         table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.selectionModel().currentRowChanged.connect(self._row_changed)

@@ -83,6 +83,11 @@ class ServerLink(QObject):
         self.service.start()
         self.refresh_catalogue()
 
+    def set_kind_titles(self, titles: dict[str, str]) -> None:
+        """The kinds are loaded: the catalogue and qualifications name them by title."""
+        self.catalogue.set_kind_titles(titles)
+        self.qualifications.set_kind_titles(titles)
+
     # -- signing in and out
 
     def _account_loaded(self, account: ServerAccount | None) -> None:
@@ -173,8 +178,12 @@ class ServerLink(QObject):
         if outcome.already_imported:
             text = self.tr("'%1' was already here; nothing new to download.")
         else:
-            text = self.tr("Downloaded '%1': %2 task(s) ready to work on, offline too.")
-        text = text.replace("%1", outcome.title).replace("%2", str(outcome.task_count))
+            text = self.tr(
+                "Downloaded '%1': %n task(s) ready to work on, offline too.",
+                None,
+                outcome.task_count,
+            )
+        text = text.replace("%1", outcome.title)
         self.catalogue.download_done(text)
         self.window.statusBar().showMessage(text, 8000)
         self.window.refresh_queue()
@@ -211,7 +220,7 @@ class ServerLink(QObject):
             self.window.statusBar().showMessage(self.tr("You hold no bundle to release."), 5000)
             return
         choices = [
-            (bundle, self.tr("%1 — %2 task(s) open").replace("%1", title).replace("%2", str(n)))
+            (bundle, self.tr("%1 — %n task(s) open", None, n).replace("%1", title))
             for bundle, title, n in held
         ]
         bundle_id = dialogs.ask_bundle_to_release(self.window, choices)

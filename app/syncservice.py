@@ -177,9 +177,7 @@ class SyncService(QObject):
         when = QLocale().toString(datetime.now().time(), QLocale.FormatType.ShortFormat)
         text = self.tr("Synced at %1").replace("%1", when)
         if report.rejected:
-            text += self.tr(" — %1 result(s) refused, see the outbox").replace(
-                "%1", str(report.rejected)
-            )
+            text += self.tr(" — %n result(s) refused, see the outbox", None, report.rejected)
         self._set(SyncState("synced", text))
         self._timer.start(PERIODIC_S * 1000)
         if self._again:

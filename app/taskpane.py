@@ -78,6 +78,7 @@ class TaskPane(QStackedWidget):
         self.title.setWordWrap(True)
         self.details = QLabel(page)
         self.details.setObjectName("taskDetails")
+        self.details.setWordWrap(True)  # longer in some languages: never what sets the width
         self.save_state = QLabel(page)
         self.save_state.setObjectName("saveState")
         self.save_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -212,8 +213,11 @@ class TaskPane(QStackedWidget):
             kind_title,
             position,
             self.tr("Reward %1").replace("%1", reward),
-            self.tr("Due %1").replace(
-                "%1", self._locale.toString(deadline, QLocale.FormatType.ShortFormat)
+            self.tr("Due %1").replace(  # the date and its time on one line
+                "%1",
+                self._locale.toString(deadline, QLocale.FormatType.ShortFormat).replace(
+                    " ", "\u00a0"
+                ),
             ),
         ]
         if lease:

@@ -31,8 +31,7 @@ TOUR_INI_KEY = "help/tour_shown"
 FIRST_RUN_WAIT_S = 60  # how long the first demo start waits for its bundles
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("tour", text)
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -46,56 +45,62 @@ class TourStep:
 def tour_steps() -> list[TourStep]:
     return [
         TourStep(
-            _tr("Your tasks"),
-            _tr(
+            translate("tour", "Your tasks"),
+            translate(
+                "tour",
                 "The queue lists every task you hold, with its state and reward. Filter it by "
                 "kind, bundle or state; Up and Down, or Alt+Left and Alt+Right, open the "
-                "previous or next task. Everything works offline."
+                "previous or next task. Everything works offline.",
             ),
             tab=0,
         ),
         TourStep(
-            _tr("Translating"),
-            _tr(
+            translate("tour", "Translating"),
+            translate(
+                "tour",
                 "Type the translation under each source segment. Matches from your memory "
                 "appear beside it (Ctrl+R takes the best one); problems show as you type. "
-                "Drafts are saved within a second. Ctrl+Enter submits."
+                "Drafts are saved within a second. Ctrl+Enter submits.",
             ),
             kind="translation",
         ),
         TourStep(
-            _tr("Transcribing"),
-            _tr(
+            translate("tour", "Transcribing"),
+            translate(
+                "tour",
                 "Esc plays and pauses the clip, F1 and F2 skip back and forward, F3 and F4 "
                 "change the speed, Ctrl+J stamps the time. Keys can be changed in the "
-                "editor's settings."
+                "editor's settings.",
             ),
             kind="transcription",
         ),
         TourStep(
-            _tr("Clipping photos"),
-            _tr(
+            translate("tour", "Clipping photos"),
+            translate(
+                "tour",
                 "Click around the object to outline it (P), or paint with the brush (B). "
                 "G draws a box and lets the computer propose the outline. Ctrl+Z undoes; "
-                "Ctrl+wheel zooms."
+                "Ctrl+wheel zooms.",
             ),
             kind="photo_clip",
         ),
         TourStep(
-            _tr("Sending results"),
-            _tr(
+            translate("tour", "Sending results"),
+            translate(
+                "tour",
                 "Submitted results wait in the outbox until a network is there; they go "
                 "on their own, or at once with F5. Each one is sent exactly once, even if "
-                "the connection breaks."
+                "the connection breaks.",
             ),
             tab=1,
         ),
         TourStep(
-            _tr("Your earnings"),
-            _tr(
+            translate("tour", "Your earnings"),
+            translate(
+                "tour",
                 "What the platform reported: totals by day, week, month and year, your hourly "
                 "rate by kind and the yearly cap. Press Ctrl+/ for every shortcut; "
-                "Help › Tour shows these cards again."
+                "Help › Tour shows these cards again.",
             ),
             tab=3,
         ),
@@ -111,7 +116,7 @@ class TourCard(QDialog):
         self.steps = steps or tour_steps()
         self.index = 0
         self.setObjectName("tourCard")
-        self.setWindowTitle(_tr("Tour of Ouvrage"))
+        self.setWindowTitle(translate("tour", "Tour of Ouvrage"))
         self.setModal(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
@@ -129,12 +134,14 @@ class TourCard(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
         buttons = QHBoxLayout()
-        self.back_button = QPushButton(_tr("◀ &Back"), self)
-        self.next_button = QPushButton(_tr("&Next ▶"), self)
-        self.close_button = QPushButton(_tr("&Close"), self)
-        self.back_button.setToolTip(_tr("Previous card (Alt+B)"))
-        self.next_button.setToolTip(_tr("Next card (Alt+N, Enter)"))
-        self.close_button.setToolTip(_tr("End the tour (Esc); Help › Tour shows it again"))
+        self.back_button = QPushButton(translate("tour", "◀ &Back"), self)
+        self.next_button = QPushButton(translate("tour", "&Next ▶"), self)
+        self.close_button = QPushButton(translate("tour", "&Close"), self)
+        self.back_button.setToolTip(translate("tour", "Previous card (Alt+B)"))
+        self.next_button.setToolTip(translate("tour", "Next card (Alt+N, Enter)"))
+        self.close_button.setToolTip(
+            translate("tour", "End the tour (Esc); Help › Tour shows it again")
+        )
         self.next_button.setDefault(True)
         self.back_button.clicked.connect(lambda: self.show_step(self.index - 1))
         self.next_button.clicked.connect(self._next)
@@ -171,20 +178,24 @@ class TourCard(QDialog):
         step = self.steps[self.index]
         text = step.text
         if step.kind is not None and not self._open_kind(step.kind):
-            text += "\n\n" + _tr(
-                "(No task of this kind is in your queue yet: claim one from the Catalogue.)"
+            text += "\n\n" + translate(
+                "tour", "(No task of this kind is in your queue yet: claim one from the Catalogue.)"
             )
         elif step.tab is not None:
             self.window_.tabs.setCurrentIndex(min(step.tab, self.window_.tabs.count() - 1))
         self.step_label.setText(
-            _tr("%1 of %2").replace("%1", str(self.index + 1)).replace("%2", str(len(self.steps)))
+            translate("tour", "%1 of %2")
+            .replace("%1", str(self.index + 1))
+            .replace("%2", str(len(self.steps)))
         )
         self.title.setText(step.title)
         self.text.setText(text)
         self.setAccessibleDescription(f"{step.title}. {text}")
         self.back_button.setEnabled(self.index > 0)
         last = self.index == len(self.steps) - 1
-        self.next_button.setText(_tr("&Done") if last else _tr("&Next ▶"))
+        self.next_button.setText(
+            translate("tour", "&Done") if last else translate("tour", "&Next ▶")
+        )
         self.resize(self.width(), self.sizeHint().height())  # no gap under a short text
 
     def _open_kind(self, kind_id: str) -> bool:

@@ -9,6 +9,9 @@ python3 -c "import PyInstaller" 2>/dev/null || {
     exit 1
 }
 start=$(date +%s)
+# Ouvrage's translations: resources/translations/*.ts compiled into the .qm files the
+# application loads first (never committed; a source checkout compiles them at start).
+python3 -m scripts.update_translations --release
 python3 -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/ouvrage.spec
 end=$(date +%s)

@@ -4,6 +4,9 @@ import os
 
 # Before any Qt import: the machines that run the tests have no screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows started by the tests (``python -m app`` included) speak English whatever the
+# machine's language; tests/test_i18n.py asks for French where it wants it.
+os.environ.setdefault("OUVRAGE_LANG", "en")
 
 from pathlib import Path  # noqa: E402
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 
@@ -36,6 +36,14 @@ from taskkinds.photo_clip.tools import (
 )
 from widgets.background import RunBackground, thread_pool_runner
 from widgets.imagecanvas import ImageCanvas, OverlayMode
+
+# The kind's title and the export formats whose names French changes, from its Qt-free
+# registry entry (__init__.py): marked here for the translation catalogue.
+KIND_WORDS = (
+    QT_TRANSLATE_NOOP("TaskKind", "Photo clipping"),
+    QT_TRANSLATE_NOOP("TaskKind", "COCO (polygons)"),
+    QT_TRANSLATE_NOOP("TaskKind", "PNG masks (zip)"),
+)
 
 
 class PhotoClipEditor(ShapeEdits, Assists, QWidget):

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
+
 from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
 from taskkinds.photo_clip.masks import subtract, union
 from taskkinds.photo_clip.model import Box, Point
+
+# A mixin says its context: self.tr() would look texts up under the editor class's name.
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from taskkinds.photo_clip.editor import PhotoClipEditor
@@ -66,7 +71,9 @@ class Assists(_Base):
             self.status.setText(str(outcome))
             return True
         if edits != self._edits:
-            self.status.setText(self.tr("The proposal came after another edit and was dropped."))
+            self.status.setText(
+                translate("Assists", "The proposal came after another edit and was dropped.")
+            )
             return True
         self._update_hint()
         return False
@@ -76,17 +83,19 @@ class Assists(_Base):
         x0, x1 = sorted((min(max(start[0], 0), width), min(max(end[0], 0), width)))
         y0, y1 = sorted((min(max(start[1], 0), height), min(max(end[1], 0), height)))
         if x1 - x0 < 4 or y1 - y0 < 4:
-            self.status.setText(self.tr("Drag a larger box around the object."))
+            self.status.setText(translate("Assists", "Drag a larger box around the object."))
             return
         image, box, edits = self.image, Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0), self._edits
         assert image is not None
-        self.status.setText(self.tr("Finding the object…"))
+        self.status.setText(translate("Assists", "Finding the object…"))
 
         def done(outcome: Any) -> None:
             if self._assist_failed(outcome, edits):
                 return
             if not outcome:
-                self.status.setText(self.tr("Nothing found in the box: try a tighter box."))
+                self.status.setText(
+                    translate("Assists", "Nothing found in the box: try a tighter box.")
+                )
                 return
             self._commit(union(self.history.current, outcome, width, height))
 
@@ -96,7 +105,7 @@ class Assists(_Base):
         image, tolerance, edits = self.image, self.tolerance.value(), self._edits
         assert image is not None
         width, height = self._size()
-        self.status.setText(self.tr("Selecting similar colours…"))
+        self.status.setText(translate("Assists", "Selecting similar colours…"))
 
         def done(outcome: Any) -> None:
             if self._assist_failed(outcome, edits) or not outcome:

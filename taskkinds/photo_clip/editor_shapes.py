@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from taskkinds.photo_clip.assists import scissors_path
 from taskkinds.photo_clip.editor_toolbar import Tool
@@ -28,6 +29,9 @@ from taskkinds.photo_clip.tools import (
     with_vertex_removed,
     without_region,
 )
+
+# A mixin says its context: self.tr() would look texts up under the editor class's name.
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from taskkinds.photo_clip.editor import PhotoClipEditor
@@ -54,7 +58,7 @@ class ShapeEdits(_Base):
         if self.tool is Tool.SCISSORS:
             image = self.image
             assert image is not None
-            self.status.setText(self.tr("Snapping to the edges…"))
+            self.status.setText(translate("ShapeEdits", "Snapping to the edges…"))
             edits = self._edits
 
             def done(outcome: Any) -> None:
@@ -98,7 +102,7 @@ class ShapeEdits(_Base):
             return
         index = self._selected
         self._commit(without_region(self.history.current, index))
-        self.status.setText(self.tr("Region deleted: Ctrl+Z brings it back."))
+        self.status.setText(translate("ShapeEdits", "Region deleted: Ctrl+Z brings it back."))
 
     # vertex edit
 
@@ -149,7 +153,9 @@ class ShapeEdits(_Base):
         if moved_vertex_crosses(ring, ref.index, p):
             self._show_regions(self.history.current)
             self.canvas.set_highlight(None)
-            self.status.setText(self.tr("That move would make the outline cross itself: undone."))
+            self.status.setText(
+                translate("ShapeEdits", "That move would make the outline cross itself: undone.")
+            )
             return
         ring[ref.index] = p
         self._commit(with_ring(base, ref.region, ref.ring, ring))

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 
 from taskkinds.base import Problem
 from taskkinds.transcription.audio import AudioUnreadable
-from taskkinds.transcription.editor_keys import COMMANDS, KeyBindings, KeysDialog, Preferences
+from taskkinds.transcription.editor_keys import (
+    COMMANDS,
+    KeyBindings,
+    KeysDialog,
+    Preferences,
+    command_title,
+)
 from taskkinds.transcription.editor_player import SPEED_STEP, PlayerBar
 from taskkinds.transcription.editor_text import TranscriptEdits
 from taskkinds.transcription.model import (
@@ -43,7 +49,7 @@ from taskkinds.transcription.model import (
     TranscriptionResult,
 )
 from taskkinds.transcription.peaks import decode_with_peaks
-from taskkinds.transcription.player import PlaybackEvent, Player
+from taskkinds.transcription.player import NO_DEVICE, NO_PORTAUDIO, PlaybackEvent, Player
 from taskkinds.transcription.segments import (
     segment_at,
 )
@@ -56,6 +62,13 @@ from widgets.background import RunBackground, thread_pool_runner
 from widgets.waveform import WaveformView
 
 __all__ = ["TranscriptionEditor"]
+
+# The kind's title and the export formats whose names French changes, from its Qt-free
+# registry entry (__init__.py): marked here for the translation catalogue.
+KIND_WORDS = (
+    QT_TRANSLATE_NOOP("TaskKind", "Audio transcription"),
+    QT_TRANSLATE_NOOP("TaskKind", "Plain text"),
+)
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +290,7 @@ class TranscriptionEditor(TranscriptEdits, QWidget):
         self.actions_by_id: dict[str, QAction] = {}
         self._handlers = handlers
         for command in COMMANDS:
-            action = QAction(self.tr(command.title), self)
+            action = QAction(command_title(command), self)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             handler = handlers[command.id]
             action.triggered.connect(lambda _checked=False, handler=handler: handler())
@@ -392,9 +405,24 @@ class TranscriptionEditor(TranscriptEdits, QWidget):
         available = self.player.available
         self.player_bar.set_playback_available(available)
         if not available:
-            self.playback_note.setText(self.player.unavailable_reason)
+            self.playback_note.setText(self._unavailable_text(self.player.unavailable_reason))
             self.playback_note.show()
         self._show_position()
+
+    def _unavailable_text(self, reason: str) -> str:
+        """The player's reason in the contributor's language where it is a known one (the
+        player is Qt-free and says it in English)."""
+        known = {
+            NO_DEVICE: self.tr(
+                "Playback is unavailable: no audio output device was found. "
+                "You can still type and submit."
+            ),
+            NO_PORTAUDIO: self.tr(
+                "Playback is unavailable: the PortAudio library (libportaudio2) is not "
+                "installed; install it and restart Ouvrage. You can still type and submit."
+            ),
+        }
+        return known.get(reason, reason)
 
     def _audio_problem(self, text: str) -> None:
         self.status.setText(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["COMMANDS", "Command", "KeyBindings", "KeysDialog", "Preferences"]
+__all__ = ["COMMANDS", "Command", "KeyBindings", "KeysDialog", "Preferences", "command_title"]
 
 SETTINGS_GROUP = "transcription/keys"
 
@@ -37,30 +37,67 @@ SETTINGS_GROUP = "transcription/keys"
 @dataclass(frozen=True)
 class Command:
     id: str
-    title: str
+    title: str  # English; "%1" stands for ``number`` (tag and speaker commands)
     defaults: tuple[str, ...]  # portable key sequences, e.g. "Ctrl+Space"
+    number: int | None = None
 
 
+_TAG = QT_TRANSLATE_NOOP("TranscriptionCommand", "Insert tag %1 of the palette")
+_SPEAKER = QT_TRANSLATE_NOOP("TranscriptionCommand", "Speaker %1 for this segment")
 COMMANDS: tuple[Command, ...] = (
-    Command("play_pause", "Play or pause", ("Esc", "Ctrl+Space")),
-    Command("skip_back", "Skip back", ("F1",)),
-    Command("skip_forward", "Skip forward", ("F2",)),
-    Command("slower", "Slower", ("F3",)),
-    Command("faster", "Faster", ("F4",)),
-    Command("loop", "Loop the selection on or off", ("F5",)),
-    Command("timestamp", "Insert a timestamp", ("Ctrl+J",)),
-    Command("split", "Split the segment at the playhead and the cursor", ("Ctrl+B",)),
-    Command("merge", "Merge the segment with the next one", ("Ctrl+Shift+B",)),
-    Command("previous_segment", "Previous segment", ("Ctrl+Up",)),
-    Command("next_segment", "Next segment", ("Ctrl+Down",)),
-    Command("seek_segment", "Play from the segment's start", ("Ctrl+Shift+Space",)),
-    *(Command(f"tag_{n}", f"Insert tag {n} of the palette", (f"Alt+{n}",)) for n in range(1, 10)),
-    *(
-        Command(f"speaker_{n}", f"Speaker {n} for this segment", (f"Ctrl+{n}",))
-        for n in range(1, 10)
+    Command(
+        "play_pause",
+        QT_TRANSLATE_NOOP("TranscriptionCommand", "Play or pause"),
+        ("Esc", "Ctrl+Space"),
     ),
+    Command("skip_back", QT_TRANSLATE_NOOP("TranscriptionCommand", "Skip back"), ("F1",)),
+    Command("skip_forward", QT_TRANSLATE_NOOP("TranscriptionCommand", "Skip forward"), ("F2",)),
+    Command("slower", QT_TRANSLATE_NOOP("TranscriptionCommand", "Slower"), ("F3",)),
+    Command("faster", QT_TRANSLATE_NOOP("TranscriptionCommand", "Faster"), ("F4",)),
+    Command(
+        "loop", QT_TRANSLATE_NOOP("TranscriptionCommand", "Loop the selection on or off"), ("F5",)
+    ),
+    Command(
+        "timestamp", QT_TRANSLATE_NOOP("TranscriptionCommand", "Insert a timestamp"), ("Ctrl+J",)
+    ),
+    Command(
+        "split",
+        QT_TRANSLATE_NOOP(
+            "TranscriptionCommand", "Split the segment at the playhead and the cursor"
+        ),
+        ("Ctrl+B",),
+    ),
+    Command(
+        "merge",
+        QT_TRANSLATE_NOOP("TranscriptionCommand", "Merge the segment with the next one"),
+        ("Ctrl+Shift+B",),
+    ),
+    Command(
+        "previous_segment",
+        QT_TRANSLATE_NOOP("TranscriptionCommand", "Previous segment"),
+        ("Ctrl+Up",),
+    ),
+    Command(
+        "next_segment", QT_TRANSLATE_NOOP("TranscriptionCommand", "Next segment"), ("Ctrl+Down",)
+    ),
+    Command(
+        "seek_segment",
+        QT_TRANSLATE_NOOP("TranscriptionCommand", "Play from the segment's start"),
+        ("Ctrl+Shift+Space",),
+    ),
+    *(Command(f"tag_{n}", _TAG, (f"Alt+{n}",), n) for n in range(1, 10)),
+    *(Command(f"speaker_{n}", _SPEAKER, (f"Ctrl+{n}",), n) for n in range(1, 10)),
 )
 _BY_ID = {command.id: command for command in COMMANDS}
+
+
+def command_title(command: Command, number: str | None = None) -> str:
+    """The command's title in the contributor's language; ``number`` replaces its number
+    (the shortcut sheet writes "n" for the nine tag and speaker commands)."""
+    title = QCoreApplication.translate("TranscriptionCommand", command.title)
+    if command.number is None:
+        return title
+    return title.replace("%1", number if number is not None else str(command.number))
 
 
 class KeyBindings:
@@ -170,13 +207,13 @@ class KeysDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.editors: dict[str, QKeySequenceEdit] = {}
         for row, command in enumerate(COMMANDS):
-            title = QLabel(self.tr(command.title), self.table)
+            title = QLabel(command_title(command), self.table)
             title.setContentsMargins(6, 0, 6, 0)
             self.table.setCellWidget(row, 0, title)
             keys = bindings.keys(command.id)
             edit = QKeySequenceEdit(keys[0] if keys else QKeySequence(), self.table)
             edit.setClearButtonEnabled(True)
-            edit.setAccessibleName(self.tr(command.title))
+            edit.setAccessibleName(command_title(command))
             edit.setMinimumWidth(150)
             self.table.setCellWidget(row, 1, edit)
             self.editors[command.id] = edit
@@ -236,8 +273,8 @@ class KeysDialog(QDialog):
                 clashes.append(
                     self.tr("%1 is used by “%2” and “%3”.")
                     .replace("%1", text)
-                    .replace("%2", self.tr(_BY_ID[seen[text]].title))
-                    .replace("%3", self.tr(_BY_ID[command_id].title))
+                    .replace("%2", command_title(_BY_ID[seen[text]]))
+                    .replace("%3", command_title(_BY_ID[command_id]))
                 )
             seen.setdefault(text, command_id)
         self.warning.setText(" ".join(clashes))

@@ -39,12 +39,14 @@ class PlayerBar(QWidget):
         self.setObjectName("playerBar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.back_button = self._button(QStyle.StandardPixmap.SP_MediaSeekBackward, "Skip back")
+        self.back_button = self._button(
+            QStyle.StandardPixmap.SP_MediaSeekBackward, self.tr("Skip back")
+        )
         self.back_button.clicked.connect(lambda: self.skipClicked.emit(-self.skip_seconds))
-        self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, "Play")
+        self.play_button = self._button(QStyle.StandardPixmap.SP_MediaPlay, self.tr("Play"))
         self.play_button.clicked.connect(self.playPauseClicked)
         self.forward_button = self._button(
-            QStyle.StandardPixmap.SP_MediaSeekForward, "Skip forward"
+            QStyle.StandardPixmap.SP_MediaSeekForward, self.tr("Skip forward")
         )
         self.forward_button.clicked.connect(lambda: self.skipClicked.emit(self.skip_seconds))
         self.clock = QLabel(self)
@@ -73,12 +75,12 @@ class PlayerBar(QWidget):
         self.volume.valueChanged.connect(lambda v: self.volumeChosen.emit(v / 100))
         layout.addWidget(QLabel(self.tr("Volume"), self))
         layout.addWidget(self.volume)
-        self.loop_button = self._button(None, "Loop the selection")
+        self.loop_button = self._button(None, self.tr("Loop the selection"))
         self.loop_button.setText(self.tr("Loop"))
         self.loop_button.setCheckable(True)
         self.loop_button.toggled.connect(self.loopToggled)
         layout.addStretch(1)
-        self.keys_button = self._button(None, "Playback settings and keys")
+        self.keys_button = self._button(None, self.tr("Playback settings and keys"))
         self.keys_button.setText(self.tr("Settings…"))
         self.keys_button.clicked.connect(self.keysClicked)
         self.skip_seconds = 2.0
@@ -91,8 +93,8 @@ class PlayerBar(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         else:
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setToolTip(self.tr(tip))
-        button.setAccessibleName(self.tr(tip))
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the text
         self.layout().addWidget(button)
         return button
@@ -100,13 +102,13 @@ class PlayerBar(QWidget):
     def set_tips(self, tips: dict[str, str]) -> None:
         """Show each button's keys in its tooltip: ``{"play_pause": "Esc, Ctrl+Space"}``."""
         for button, command, title in (
-            (self.play_button, "play_pause", "Play or pause"),
-            (self.back_button, "skip_back", "Skip back"),
-            (self.forward_button, "skip_forward", "Skip forward"),
-            (self.loop_button, "loop", "Loop the selection"),
+            (self.play_button, "play_pause", self.tr("Play or pause")),
+            (self.back_button, "skip_back", self.tr("Skip back")),
+            (self.forward_button, "skip_forward", self.tr("Skip forward")),
+            (self.loop_button, "loop", self.tr("Loop the selection")),
         ):
             keys = tips.get(command, "")
-            button.setToolTip(f"{self.tr(title)} ({keys})" if keys else self.tr(title))
+            button.setToolTip(f"{title} ({keys})" if keys else title)
 
     def show_playing(self, playing: bool) -> None:
         icon = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QListWidgetItem
 
@@ -29,6 +30,9 @@ from taskkinds.transcription.segments import (
     split_segment,
 )
 from taskkinds.transcription.timecode import clock_text, format_timestamp
+
+# A mixin says its context: self.tr() would look texts up under the editor class's name.
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from taskkinds.transcription.editor import TranscriptionEditor
@@ -188,9 +192,12 @@ class TranscriptEdits(_Base):
             self.text_edit.setPlainText(text)
             self.text_edit.moveCursor(QTextCursor.MoveOperation.End)
             self.text_edit.setPlaceholderText(
-                self.tr("Type what you hear. Esc plays and pauses; Ctrl+J stamps the time.")
+                translate(
+                    "TranscriptEdits",
+                    "Type what you hear. Esc plays and pauses; Ctrl+J stamps the time.",
+                )
                 if not self.segments
-                else self.tr("Text of this segment")
+                else translate("TranscriptEdits", "Text of this segment")
             )
         finally:
             self._loading_text = False

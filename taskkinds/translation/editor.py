@@ -18,7 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -49,9 +58,18 @@ from widgets.background import RunBackground, thread_pool_runner
 
 __all__ = ["TranslationEditor"]
 
+# The kind's title and the export formats whose names French changes, from its Qt-free
+# registry entry (__init__.py): marked here for the translation catalogue.
+KIND_WORDS = (
+    QT_TRANSLATE_NOOP("TaskKind", "Translation"),
+    QT_TRANSLATE_NOOP("TaskKind", "TMX 1.4 memory"),
+)
+
 DEFAULT_THRESHOLD = 70
-KEYS_HINT = (
-    "Ctrl+↑/↓ segment · Ctrl+R, Alt+1–5 match · Alt+Enter confirm · Ctrl+B source · Ctrl+F search"
+# English, "keys word · keys word": the shortcut sheet reads the keys from it.
+KEYS_HINT = QT_TRANSLATE_NOOP(
+    "TranslationEditor",
+    "Ctrl+↑/↓ segment · Ctrl+R, Alt+1–5 match · Alt+Enter confirm · Ctrl+B source · Ctrl+F search",
 )
 
 
@@ -160,7 +178,7 @@ class TranslationEditor(MemoryAssist, SpellingAssist, QWidget):
         languages.setObjectName("languagePair")
         languages.setAccessibleName(self.tr("Language pair"))
         top.addWidget(languages)
-        hint = QLabel(self.tr(KEYS_HINT), self)
+        hint = QLabel(QCoreApplication.translate("TranslationEditor", KEYS_HINT), self)
         hint.setObjectName("keysHint")
         hint.setStyleSheet("color: #57606a; font-size: 11px;")
         hint.setWordWrap(True)  # never what sets the editor's width

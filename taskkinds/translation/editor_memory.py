@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
 from taskkinds.translation import editor_panel
@@ -41,6 +41,9 @@ from taskkinds.translation.memory import (
 from taskkinds.translation.model import GlossaryTerm
 from taskkinds.translation.workspace import Workspace, term_records, tm_records
 
+# A mixin says its context: self.tr() would look texts up under the editor class's name.
+translate = QCoreApplication.translate
+
 if TYPE_CHECKING:
     from taskkinds.translation.editor import TranslationEditor
 
@@ -53,8 +56,12 @@ __all__ = ["MemoryAssist"]
 log = logging.getLogger(__name__)
 
 _ORIGIN_RANK = {Origin.OWN: 0, Origin.BUNDLE: 1, Origin.IMPORTED: 2}
-MEMORY_FILES = "Translation memories (*.tmx *.xlf *.xliff *.po);;All files (*)"
-GLOSSARY_FILES = "Glossaries (*.tbx *.csv *.tsv *.txt);;All files (*)"
+MEMORY_FILES = QT_TRANSLATE_NOOP(
+    "MemoryAssist", "Translation memories (*.tmx *.xlf *.xliff *.po);;All files (*)"
+)
+GLOSSARY_FILES = QT_TRANSLATE_NOOP(
+    "MemoryAssist", "Glossaries (*.tbx *.csv *.tsv *.txt);;All files (*)"
+)
 CONCORDANCE_LIMIT = 30
 
 
@@ -182,9 +189,11 @@ class MemoryAssist(_Base):
             return
         self.matches = self.lookup(row.segment.source)
         if self._workspace is None and not len(self._local):
-            note = self.tr("The translation memory is loading…")
+            note = translate("MemoryAssist", "The translation memory is loading…")
         else:
-            note = self.tr("No match of %1 % or more.").replace("%1", str(self.match_threshold))
+            note = translate("MemoryAssist", "No match of %1 % or more.").replace(
+                "%1", str(self.match_threshold)
+            )
         self.panel.show_matches(self.matches, note)
         self.panel.show_terms(list(dict.fromkeys(hit.term for hit in row.hits)))
 
@@ -258,13 +267,21 @@ class MemoryAssist(_Base):
 
     def import_memory(self) -> None:
         """Ask for a TMX, XLIFF or PO file and add its translations of this language pair."""
-        path = editor_panel.choose_import_file(self, self.tr("Import a memory"), MEMORY_FILES)
+        path = editor_panel.choose_import_file(
+            self,
+            translate("MemoryAssist", "Import a memory"),
+            translate("MemoryAssist", MEMORY_FILES),
+        )
         if path is not None:
             self.import_memory_file(path)
 
     def import_glossary(self) -> None:
         """Ask for a TBX or CSV file and add its terms."""
-        path = editor_panel.choose_import_file(self, self.tr("Import a glossary"), GLOSSARY_FILES)
+        path = editor_panel.choose_import_file(
+            self,
+            translate("MemoryAssist", "Import a glossary"),
+            translate("MemoryAssist", GLOSSARY_FILES),
+        )
         if path is not None:
             self.import_glossary_file(path)
 
@@ -288,14 +305,14 @@ class MemoryAssist(_Base):
         self._read_file(path, read, self._terms_read)
 
     def _read_file(self, path: Path, read: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self.panel.show_status(self.tr("Reading %1…").replace("%1", path.name))
+        self.panel.show_status(translate("MemoryAssist", "Reading %1…").replace("%1", path.name))
 
         def finished(outcome: Any) -> None:
             if isinstance(outcome, FormatError | GlossaryFileError):
                 self.panel.show_status(str(outcome), error=True)
             elif isinstance(outcome, OSError):
                 self.panel.show_status(
-                    self.tr("'%1' cannot be opened (%2).")
+                    translate("MemoryAssist", "'%1' cannot be opened (%2).")
                     .replace("%1", path.name)
                     .replace("%2", outcome.strerror or type(outcome).__name__),
                     error=True,
@@ -303,7 +320,7 @@ class MemoryAssist(_Base):
             elif isinstance(outcome, Exception):
                 log.warning("importing %s failed", path, exc_info=outcome)
                 self.panel.show_status(
-                    self.tr("'%1' cannot be read: %2")
+                    translate("MemoryAssist", "'%1' cannot be read: %2")
                     .replace("%1", path.name)
                     .replace("%2", str(outcome)[:200]),
                     error=True,
@@ -320,7 +337,7 @@ class MemoryAssist(_Base):
         name, entries = outcome
         if not entries:
             self.panel.show_status(
-                self.tr("'%1' has no %2 translations.")
+                translate("MemoryAssist", "'%1' has no %2 translations.")
                 .replace("%1", name)
                 .replace("%2", self._pair()),
                 error=True,
@@ -330,7 +347,7 @@ class MemoryAssist(_Base):
         memory = self._workspace.memory if self._workspace is not None else self._local
         memory.extend(entries)
         self.panel.show_status(
-            self.tr("Added %1 translations from '%2'.")
+            translate("MemoryAssist", "Added %1 translations from '%2'.")
             .replace("%1", str(len(entries)))
             .replace("%2", name)
         )
@@ -341,7 +358,9 @@ class MemoryAssist(_Base):
         name, terms = outcome
         if not terms:
             self.panel.show_status(
-                self.tr("'%1' has no %2 terms.").replace("%1", name).replace("%2", self._pair()),
+                translate("MemoryAssist", "'%1' has no %2 terms.")
+                .replace("%1", name)
+                .replace("%2", self._pair()),
                 error=True,
             )
             return
@@ -350,7 +369,9 @@ class MemoryAssist(_Base):
         # The shell may already have added them to the very same workspace.
         kept.extend([term for term in dict.fromkeys(terms) if term not in kept])
         self.panel.show_status(
-            self.tr("Added %1 terms from '%2'.").replace("%1", str(len(terms))).replace("%2", name)
+            translate("MemoryAssist", "Added %1 terms from '%2'.")
+            .replace("%1", str(len(terms)))
+            .replace("%2", name)
         )
         self._glossary_changed()
         self._show_assist()

@@ -7,10 +7,13 @@ It only shows what the editor gives it and forwards clicks; the editor owns the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, Qt, QUrl, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -43,11 +46,14 @@ _INSERT = "color:#116329; background-color:#dafbe1; text-decoration:underline"
 _DELETE = "color:#b3261e; background-color:#ffebe9; text-decoration:line-through"
 _HEADER = "#f3f5f7"
 _BLOCK = "margin-bottom:8px"
-_ORIGINS = {"own": "your translation", "bundle": "from the bundle", "imported": "imported"}
+_ORIGINS = {
+    "own": QT_TRANSLATE_NOOP("AssistPanel", "your translation"),
+    "bundle": QT_TRANSLATE_NOOP("AssistPanel", "from the bundle"),
+    "imported": QT_TRANSLATE_NOOP("AssistPanel", "imported"),
+}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AssistPanel", text)
+translate = QCoreApplication.translate
 
 
 def choose_import_file(parent: QWidget, caption: str, name_filter: str) -> Path | None:
@@ -73,43 +79,47 @@ class AssistPanel(QWidget):
         layout.setSpacing(4)
 
         top = QHBoxLayout()
-        top.addWidget(self._heading(_tr("Memory matches")))
+        top.addWidget(self._heading(self.tr("Memory matches")))
         top.addStretch(1)
         self.threshold = QSpinBox(self)
         self.threshold.setRange(50, 100)
         self.threshold.setPrefix("≥ ")
         self.threshold.setSuffix(" %")
         self.threshold.setValue(threshold)
-        self.threshold.setToolTip(_tr("Show matches at least this similar"))
-        self.threshold.setAccessibleName(_tr("Minimum match"))
+        self.threshold.setToolTip(self.tr("Show matches at least this similar"))
+        self.threshold.setAccessibleName(self.tr("Minimum match"))
         self.threshold.valueChanged.connect(self.thresholdChanged)
         top.addWidget(self.threshold)
         layout.addLayout(top)
-        self.match_view = self._browser("matchView", _tr("Memory matches"))
+        self.match_view = self._browser("matchView", self.tr("Memory matches"))
         self.match_view.anchorClicked.connect(self._anchor)
         layout.addWidget(self.match_view, 5)
 
-        layout.addWidget(self._heading(_tr("Glossary")))
-        self.term_view = self._browser("termView", _tr("Glossary terms of the segment"))
+        layout.addWidget(self._heading(self.tr("Glossary")))
+        self.term_view = self._browser("termView", self.tr("Glossary terms of the segment"))
         layout.addWidget(self.term_view, 2)
 
-        layout.addWidget(self._heading(_tr("Concordance")))
+        layout.addWidget(self._heading(self.tr("Concordance")))
         self.search = QLineEdit(self)
         self.search.setObjectName("concordanceSearch")
-        self.search.setPlaceholderText(_tr("Search the memory (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Search the memory (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(_tr("Concordance search"))
+        self.search.setAccessibleName(self.tr("Concordance search"))
         self.search.returnPressed.connect(lambda: self.concordanceRequested.emit(self.query()))
         layout.addWidget(self.search)
-        self.concordance_view = self._browser("concordanceView", _tr("Concordance results"))
+        self.concordance_view = self._browser("concordanceView", self.tr("Concordance results"))
         layout.addWidget(self.concordance_view, 3)
 
-        buttons = QHBoxLayout()
-        self.import_memory_button = QPushButton(_tr("Import memory…"), self)
-        self.import_memory_button.setToolTip(_tr("Add translations from a TMX, XLIFF or PO file"))
+        # Side by side, or one above the other when the panel is too narrow for both
+        # (longer words than English's, a larger text).
+        self.buttons = buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.import_memory_button = QPushButton(self.tr("Import memory…"), self)
+        self.import_memory_button.setToolTip(
+            self.tr("Add translations from a TMX, XLIFF or PO file")
+        )
         self.import_memory_button.clicked.connect(self.importMemoryClicked)
-        self.import_glossary_button = QPushButton(_tr("Import glossary…"), self)
-        self.import_glossary_button.setToolTip(_tr("Add terms from a TBX or CSV file"))
+        self.import_glossary_button = QPushButton(self.tr("Import glossary…"), self)
+        self.import_glossary_button.setToolTip(self.tr("Add terms from a TBX or CSV file"))
         self.import_glossary_button.clicked.connect(self.importGlossaryClicked)
         buttons.addWidget(self.import_memory_button)
         buttons.addWidget(self.import_glossary_button)
@@ -121,6 +131,20 @@ class AssistPanel(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
         layout.addWidget(self.status)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        both = (
+            self.import_memory_button.sizeHint().width()
+            + self.import_glossary_button.sizeHint().width()
+            + self.buttons.spacing()
+            + self.layout().contentsMargins().left()
+        )
+        wide = QBoxLayout.Direction.LeftToRight
+        narrow = QBoxLayout.Direction.TopToBottom
+        direction = wide if event.size().width() >= both else narrow
+        if self.buttons.direction() != direction:
+            self.buttons.setDirection(direction)
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -157,7 +181,7 @@ class AssistPanel(QWidget):
         if terms:
             self.term_view.setHtml(terms_html(terms))
         else:
-            note = _tr("No glossary term in this segment.")
+            note = self.tr("No glossary term in this segment.")
             self.term_view.setHtml(f'<p style="color:{_MUTED}">{escape(note)}</p>')
 
     def show_concordance(self, query: str, hits: Sequence[ConcordanceHit]) -> None:
@@ -166,7 +190,7 @@ class AssistPanel(QWidget):
         elif hits:
             self.concordance_view.setHtml(concordance_html(hits))
         else:
-            note = _tr("Nothing in the memory contains “%1”.").replace("%1", query)
+            note = self.tr("Nothing in the memory contains “%1”.").replace("%1", query)
             self.concordance_view.setHtml(f'<p style="color:{_MUTED}">{escape(note)}</p>')
 
     def show_status(self, text: str, *, error: bool = False) -> None:
@@ -192,13 +216,17 @@ def _score_colour(score: int) -> str:
     return "#116329" if score == 100 else "#0550ae" if score >= 85 else "#8a5a00"
 
 
+def _short_date(day: date) -> str:
+    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
+
+
 def matches_html(matches: Sequence[Match]) -> str:
     """Each match: its key and percentage, where it comes from, the differences, its target."""
     blocks = []
     for number, match in enumerate(matches[:MAX_MATCHES], start=1):
         entry = match.entry
-        origin = _tr(_ORIGINS.get(entry.origin.value, entry.origin.value))
-        when = entry.when.date().isoformat() if entry.when else ""
+        origin = translate("AssistPanel", _ORIGINS.get(entry.origin.value, entry.origin.value))
+        when = _short_date(entry.when.date()) if entry.when else ""
         about = " · ".join(part for part in (origin, when, entry.note) if part)
         blocks.append(
             f'<table width="100%" cellspacing="0" cellpadding="3" style="{_BLOCK}">'
@@ -223,7 +251,8 @@ def terms_html(terms: Sequence[GlossaryTerm]) -> str:
             line += " → " + ", ".join(escape(t) for t in term.targets)
         if term.forbidden:
             avoid = ", ".join(f'<span style="{_DELETE}">{escape(t)}</span>' for t in term.forbidden)
-            line += f'<br>&nbsp;&nbsp;<span style="color:{_MUTED}">{_tr("not")}</span> {avoid}'
+            not_word = escape(translate("AssistPanel", "not", "before the terms to avoid"))
+            line += f'<br>&nbsp;&nbsp;<span style="color:{_MUTED}">{not_word}</span> {avoid}'
         if term.note:
             line += f'<br>&nbsp;&nbsp;<i style="color:{_MUTED}">{escape(term.note)}</i>'
         lines.append(f"<p>{line}</p>")
@@ -247,7 +276,9 @@ def concordance_html(hits: Sequence[ConcordanceHit]) -> str:
     """Each entry containing the query, source over target, the query marked in both."""
     rows = []
     for hit in hits:
-        origin = _tr(_ORIGINS.get(hit.entry.origin.value, hit.entry.origin.value))
+        origin = translate(
+            "AssistPanel", _ORIGINS.get(hit.entry.origin.value, hit.entry.origin.value)
+        )
         rows.append(
             f'<table width="100%" cellspacing="0" cellpadding="3" style="{_BLOCK}">'
             f'<tr><td bgcolor="{_HEADER}">{_marked(hit.entry.source, hit.source_spans)}'

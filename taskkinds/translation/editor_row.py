@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Sequence
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,8 @@ from taskkinds.base import Problem
 from taskkinds.translation import qa
 from taskkinds.translation.glossary import TermHit
 from taskkinds.translation.model import Segment
+
+translate = QCoreApplication.translate
 
 __all__ = [
     "CONFIRM_LINK",
@@ -172,7 +174,7 @@ class SegmentRow(QFrame):
     def update_counter(self) -> None:
         count = len(self.text())
         if self.limit is None:
-            self.counter.setText(self.tr("%1 characters").replace("%1", str(count)))
+            self.counter.setText(self.tr("%n character(s)", None, count))
             self.counter.setProperty("over", False)
         else:
             self.counter.setText(f"{count} / {self.limit}")
@@ -241,11 +243,19 @@ def problems_html(problems: Sequence[Problem], *, actionable: bool = True) -> st
         links = []
         if actionable and not problem.blocking:
             if problem.code == "french_spacing":
-                links.append(_link(FIX_SPACING_LINK + problem.where, "Fix spacing"))
+                links.append(
+                    _link(FIX_SPACING_LINK + problem.where, translate("SegmentRow", "Fix spacing"))
+                )
             if problem.code == "unreviewed_match":
-                links.append(_link(CONFIRM_LINK + problem.where, "Confirm"))
+                links.append(
+                    _link(CONFIRM_LINK + problem.where, translate("SegmentRow", "Confirm"))
+                )
             else:
-                links.append(_link(DISMISS_LINK + qa.dismissal_key(problem), "Dismiss"))
+                links.append(
+                    _link(
+                        DISMISS_LINK + qa.dismissal_key(problem), translate("SegmentRow", "Dismiss")
+                    )
+                )
         if links:
             line += "&nbsp;&nbsp;" + "&nbsp;·&nbsp;".join(links)
         lines.append(line)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit
 from taskkinds.translation.editor_row import FORBIDDEN_BACKGROUND, ON_LIGHT, TargetEdit
 from taskkinds.translation.glossary import find_term
 from taskkinds.translation.spelling import Speller, speller_for
+
+# A mixin says its context: self.tr() would look texts up under the editor class's name.
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from taskkinds.translation.editor import TranslationEditor
@@ -104,9 +108,10 @@ class SpellingAssist(_Base):
             row.target.decorate_menu = self._decorate_menu
         if self.speller is None:
             self.panel.show_status(
-                self.tr("There is no offline dictionary for %1: spelling is not checked.").replace(
-                    "%1", language
-                )
+                translate(
+                    "SpellingAssist",
+                    "There is no offline dictionary for %1: spelling is not checked.",
+                ).replace("%1", language)
             )
             return
         speller = self.speller
@@ -179,10 +184,12 @@ class SpellingAssist(_Base):
             )
             entries.append(action)
         if not entries:
-            none = QAction(self.tr("No suggestions"), menu)
+            none = QAction(translate("SpellingAssist", "No suggestions"), menu)
             none.setEnabled(False)
             entries.append(none)
-        add = QAction(self.tr("Add “%1” to the dictionary").replace("%1", word), menu)
+        add = QAction(
+            translate("SpellingAssist", "Add “%1” to the dictionary").replace("%1", word), menu
+        )
         add.setObjectName("addToDictionary")
         add.triggered.connect(lambda _=False: self.add_to_dictionary(word))
         entries.append(add)

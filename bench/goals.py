@@ -369,21 +369,16 @@ def why_rss(d: Data) -> str:
     s = d["startup_memory"]
     photo = s["decoded_photo_mib"]
     return (
-        f"The photo is {photo:.0f} MiB as RGB. The editor keeps it twice (a numpy RGB array"
-        f" for the assists and an RGB32 QImage, {photo * 4 / 3:.0f} MiB, for painting), and"
-        " building them makes two transient copies more (``np.asarray`` of a Pillow image"
-        " copies through ``tobytes()``; ``rgb_to_qimage`` calls ``pixels.tobytes()`` again"
-        " before ``convertToFormat``). An experiment replacing ``full_photo`` with one"
-        " Qt-decoded RGB32 QImage and no array peaked at 249 MiB instead of ~390 (1.74×);"
-        " the rest is the application itself, ~155 MiB before the photo (Qt and the app's"
-        " imports, numpy and pydantic, the store and the 10,000-row queue ~30 MiB) against"
-        " ~75 MiB for a bare window. It would take: in taskkinds/photo_clip/editor_photo.py"
-        " ``full_photo``, keeping only the QImage (decoded by ``QImageReader``, or wrapped"
-        " from Pillow's buffer without ``tobytes()``: ``QImage(pixels.data, w, h, 3 * w,"
-        " Format_RGB888)`` in widgets/imagecanvas.py ``rgb_to_qimage``, array alive until"
-        " ``convertToFormat`` returns) and making the assists' array on an assist's first"
-        " use; keeping the photo as RGB888 rather than RGB32 (-23 MiB, slower to paint);"
-        " and a lazily fetched queue model (see Start-up). Together about 1.4–1.5×."
+        f"The photo is {photo:.0f} MiB as RGB. The editor now holds it once, as an RGB32"
+        f" QImage ({photo * 4 / 3:.0f} MiB) filled band by band from Pillow's decode, with a"
+        " read-only RGB view of it for the assists (taskkinds/photo_clip/editor_photo.py), so"
+        " the transient peak is the Pillow image plus the QImage. The rest is the application"
+        " itself, ~155 MiB before the photo (Qt and the app's imports, numpy and pydantic,"
+        " the store and the 10,000-row queue ~30 MiB) against ~75 MiB for a bare window. It"
+        " would take: decoding straight into the QImage (QImageReader, no Pillow image beside"
+        " it), keeping the photo as RGB888 rather than RGB32 (-23 MiB, slower to paint), a"
+        " lazily fetched queue model (see Start-up) and lighter imports before the first"
+        " task opens."
     )
 
 

@@ -7,12 +7,13 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from app.profile import Profile
 from app.store import NewBundle, NewTask, Store
 from sync.bundle import (
     DEFAULT_LIMITS,
+    AudioRefused,
     BundleConflict,
     Limits,
     Manifest,
@@ -23,6 +24,9 @@ from sync.bundle import (
 from taskkinds import Registry, UnknownKind
 
 log = logging.getLogger(__name__)
+
+# Audio media the bundle format allows (sync.manifest.MEDIA_EXTENSIONS).
+_AUDIO = (".opus", ".ogg", ".flac", ".wav", ".mp3")
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,35 @@ def import_bundle_file(
         path, staging, known_kinds=registry.ids(), validate_task=validate_task, limits=limits
     )
     try:
+        _check_audio(verified, path.name)
         return _install(store, profile, path, registry, verified, source)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_audio(verified: VerifiedBundle, source: str) -> None:
+    """Decode every audio clip as the editor will, so a damaged one is refused now.
+
+    A clip cut short or full of garbage passes the checksum when the bundle was made
+    from it; without this, the contributor would only find out when opening the task.
+    Raises ``AudioRefused`` naming the clip.
+    """
+    clips = [m.path for m in verified.manifest.media if m.path.lower().endswith(_AUDIO)]
+    if not clips:
+        return
+    from taskkinds.transcription.audio import AudioUnreadable, load_clip
+
+    for member in clips:
+        try:
+            load_clip(verified.directory.joinpath(*PurePosixPath(member).parts))
+        except AudioUnreadable as exc:
+            raise AudioRefused(
+                source,
+                f"was refused: the audio clip '{member}' {exc.reason}",
+                member=member,
+                advice=exc.advice,
+            ) from None
 
 
 def _install(

@@ -39,16 +39,21 @@ __all__ = ["parse_answer", "read_bounded", "status_error", "transport_error"]
 M = TypeVar("M", bound=BaseModel)
 
 ERROR_BODY_LIMIT = 64 * 1024  # an error explanation never needs more
+# An error body is only a nicer message: a trickling one must not hold the caller for hours.
+ERROR_BODY_SECONDS = 10.0
 READ_CHUNK = 64 * 1024
 _SIGN_IN_CODES = {ErrorCode.UNAUTHORIZED.value, ErrorCode.TOKEN_EXPIRED.value}
 
 
-def status_error(host: str, response: requests.Response) -> ServerError:
-    """The ``ServerError`` that a non-2xx ``response`` means (its body is read, bounded)."""
+def status_error(
+    host: str, response: requests.Response, *, seconds: float = ERROR_BODY_SECONDS
+) -> ServerError:
+    """The ``ServerError`` that a non-2xx ``response`` means (its body is read, bounded in
+    size and to ``seconds``)."""
     status = response.status_code
     if 300 <= status < 400:
         return Redirected(host, _redirect_target(response))
-    error = _error_body(host, response)
+    error = _error_body(host, response, seconds)
     code = error.code if error is not None else None
     if status == 401 or code in _SIGN_IN_CODES:
         return SignInRequired(host, code or ErrorCode.UNAUTHORIZED.value)
@@ -76,9 +81,9 @@ def status_error(host: str, response: requests.Response) -> ServerError:
     return MalformedAnswer(host, f"an unexpected HTTP status {status}")
 
 
-def _error_body(host: str, response: requests.Response) -> ErrorBody | None:
+def _error_body(host: str, response: requests.Response, seconds: float) -> ErrorBody | None:
     try:
-        raw = read_bounded(host, response, ERROR_BODY_LIMIT)
+        raw = read_bounded(host, response, ERROR_BODY_LIMIT, seconds=seconds)
         return ErrorBody.model_validate_json(raw)
     except (ServerError, ValidationError):
         return None  # the status alone still says what happened
@@ -131,6 +136,10 @@ def parse_answer(host: str, raw: bytes, model: type[M]) -> M:
         else:
             problem = f"in its {_what(model)}, {summarize(exc)}"
         raise MalformedAnswer(host, problem) from None
+    except ValueError:
+        # pydantic-core hands a JSON array given for a Decimal to ``Decimal()`` as a tuple,
+        # and lets its ValueError through unwrapped.
+        raise MalformedAnswer(host, f"its {_what(model)} holds a value of the wrong type") from None
 
 
 def transport_error(host: str, exc: BaseException) -> ServerError:

@@ -29,6 +29,7 @@ from sync.bundle_build import build_bundle
 from sync.bundle_errors import (
     _HOSTILE,
     _SMALLER_IMAGES,
+    AudioRefused,
     BundleConflict,
     BundleDamaged,
     BundleError,
@@ -66,6 +67,7 @@ from sync.manifest import (
 __all__ = [
     "DEFAULT_LIMITS",
     "FORMAT_VERSION",
+    "AudioRefused",
     "BundleConflict",
     "BundleDamaged",
     "BundleError",

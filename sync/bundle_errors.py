@@ -78,6 +78,10 @@ class ImageRefused(BundleDamaged):
     """An image whose header cannot be read or that has too many pixels."""
 
 
+class AudioRefused(BundleDamaged):
+    """An audio clip that cannot be decoded: garbage, truncated, or longer than allowed."""
+
+
 class UnsupportedFormat(BundleError):
     """The bundle format is newer than this Ouvrage reads."""
 

@@ -23,8 +23,16 @@ import requests
 from pydantic import BaseModel, ValidationError
 from requests.auth import AuthBase
 
-from sync.answers import READ_CHUNK, parse_answer, read_bounded, status_error, transport_error
+from sync.answers import (
+    ERROR_BODY_SECONDS,
+    READ_CHUNK,
+    parse_answer,
+    read_bounded,
+    status_error,
+    transport_error,
+)
 from sync.bundle_errors import shown, summarize
+from sync.deadline import DeadlineAdapter, headers_deadline
 from sync.errors import (
     BadServerAddress,
     CredentialsRefused,
@@ -84,8 +92,9 @@ class ServerClient:
     ``timeout`` the (connect, read) timeouts in seconds; ``retry`` how
     transient failures are retried (default ``RetryPolicy()``);
     ``max_json_bytes`` the largest JSON answer accepted; ``answer_seconds`` the
-    longest a JSON answer may take to arrive in full (a trickling server). Raises
-    ``BadServerAddress`` if ``base_url`` is not an http(s) URL with a host.
+    longest the headers of an answer, and then a JSON body, may take to arrive in
+    full (a trickling server). Raises ``BadServerAddress`` if ``base_url`` is not
+    an http(s) URL with a host.
 
     Safe to share between threads as long as ``token`` is not reassigned
     while requests run.
@@ -112,7 +121,7 @@ class ServerClient:
         # Verification is never off: a CA file replaces the system's authorities, no more.
         self._verify: str | bool = str(ca_file) if ca_file is not None else True
         self._owns_session = session is None
-        self._session = session if session is not None else requests.Session()
+        self._session = session if session is not None else _new_session()
         self._lock = threading.Lock()
         self._requests_sent = 0
 
@@ -327,7 +336,7 @@ class ServerClient:
         if response.status_code in (200, 206):
             return response
         with response:
-            raise status_error(self.host, response)
+            raise self._status_error(response)
 
     def stream_body(
         self, response: requests.Response, chunk_size: int = READ_CHUNK
@@ -366,7 +375,7 @@ class ServerClient:
         url = f"{self.base_url}{API_PREFIX}/session"
         with self._send("DELETE", url, headers={"Accept": "application/json"}) as response:
             if not 200 <= response.status_code < 300:
-                raise status_error(self.host, response)
+                raise self._status_error(response)
 
     def _exchange(
         self,
@@ -391,7 +400,7 @@ class ServerClient:
             method, url, headers=headers, data=data, params=params, auth=auth
         ) as response:
             if not 200 <= response.status_code < 300:
-                raise status_error(self.host, response)
+                raise self._status_error(response)
             raw = read_bounded(
                 self.host, response, self.max_json_bytes, seconds=self.answer_seconds
             )
@@ -410,21 +419,32 @@ class ServerClient:
         headers = {"User-Agent": USER_AGENT, **headers}
         with self._lock:
             self._requests_sent += 1
-        try:
-            return self._session.request(
-                method,
-                url,
-                headers=headers,
-                data=data,
-                params=params,
-                auth=_Bearer(self.token if auth else None),
-                timeout=self.timeout,
-                verify=self._verify,
-                allow_redirects=False,
-                stream=True,
-            )
-        except Exception as exc:
-            raise transport_error(self.host, exc) from exc
+        with headers_deadline(self.answer_seconds) as watch:
+            try:
+                return self._session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=data,
+                    params=params,
+                    auth=_Bearer(self.token if auth else None),
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except Exception as exc:
+                if watch.fired:
+                    raise NetworkUnavailable(
+                        self.host,
+                        f"its answer trickles in too slowly (over {self.answer_seconds:.0f} s)",
+                    ) from exc
+                raise transport_error(self.host, exc) from exc
+
+    def _status_error(self, response: requests.Response) -> ServerError:
+        return status_error(
+            self.host, response, seconds=min(self.answer_seconds, ERROR_BODY_SECONDS)
+        )
 
     def _archive_url(self, path: str) -> str:
         """The archive's URL on this server; a lease cannot point at another host."""
@@ -439,6 +459,15 @@ class ServerClient:
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _new_session() -> requests.Session:
+    """A session whose answers must send their headers in time (see ``sync.deadline``)."""
+    session = requests.Session()
+    adapter = DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _check_base_url(address: str) -> tuple[str, str]:

@@ -81,7 +81,8 @@ def download_archive(
     cancel: CancelToken | None = None,
     retry: RetryPolicy | None = None,
 ) -> DownloadResult:
-    """Download the archive of ``lease`` into ``dest``, resuming any ``.part`` left before.
+    """Download the archive of ``lease`` into ``dest``, resuming any ``.part`` left before;
+    a ``dest`` that already holds the verified archive is kept without a request.
 
     ``progress`` is called from this thread at most every 0.1 s and once at
     the end; ``retry`` (default: the client's) bounds the failures in a row
@@ -143,6 +144,7 @@ class _Download:
         self.attempts = 0
         self._samples: list[tuple[float, int]] = []
         self._last_report = 0.0
+        self.done_before = False  # ``dest`` held the verified archive already
 
     @property
     def complete(self) -> bool:
@@ -151,9 +153,14 @@ class _Download:
     # --- the .part file ----------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Continue a ``.part`` written for this very archive, or start a fresh one."""
+        """Continue a ``.part`` written for this very archive, or start a fresh one; nothing
+        to do when ``dest`` already holds it (an import that failed after the download)."""
         try:
             self.dest.parent.mkdir(parents=True, exist_ok=True)
+            if self._dest_holds_archive():
+                self.received = self.size
+                self.done_before = True
+                return
             if self._sidecar_matches() and self.part.is_file():
                 length = self.part.stat().st_size
                 if length <= self.size:
@@ -162,6 +169,12 @@ class _Download:
             self._start_over()
         except OSError as exc:
             raise self._write_error(exc, self.part) from exc
+
+    def _dest_holds_archive(self) -> bool:
+        if not self.dest.is_file() or self.dest.stat().st_size != self.size:
+            return False
+        with self.dest.open("rb") as existing:
+            return hashlib.file_digest(existing, "sha256").hexdigest() == self.sha256
 
     def _sidecar_matches(self) -> bool:
         try:
@@ -300,6 +313,11 @@ class _Download:
 
     def finish(self) -> DownloadResult:
         """Verify size and SHA-256, then move the ``.part`` to ``dest``."""
+        if self.done_before:
+            self.part.unlink(missing_ok=True)
+            self.sidecar.unlink(missing_ok=True)
+            self._report(final=True)
+            return DownloadResult(self.dest, self.bytes_on_wire, self.attempts)
         actual = self.hasher.hexdigest()
         on_disk = self.part.stat().st_size if self.part.exists() else -1
         if self.received != self.size or on_disk != self.size:

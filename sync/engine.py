@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from sync.bundle_errors import shown, size_text, summarize
 from sync.errors import Cancelled, MalformedAnswer, Refused, ServerError, SignInRequired
@@ -40,6 +41,7 @@ from sync.retry import CancelToken, is_transient
 from sync.server_clock import ClockOffset
 
 __all__ = [
+    "EARNINGS_PAGES_PER_PASS",
     "EARNINGS_PAGE_SIZE",
     "AccuracyStore",
     "ClockStore",
@@ -54,6 +56,8 @@ __all__ = [
 ]
 
 EARNINGS_PAGE_SIZE = 500
+# Pages fetched in one pass at most; the cursor is kept, so the next pass goes on from there.
+EARNINGS_PAGES_PER_PASS = 200
 T = TypeVar("T")
 _BATCH_ENVELOPE = len(b'{"results":[]}')
 
@@ -374,7 +378,7 @@ def _earnings_phase(
 ) -> None:
     cursor = store.earnings_cursor()
     tell(SyncProgress("earnings", 0, 0, "Fetching earnings…"))
-    while True:
+    for _ in range(EARNINGS_PAGES_PER_PASS):  # a server saying "more" forever is not obeyed
         _check(cancel)
         try:
             page = client.earnings(cursor, EARNINGS_PAGE_SIZE, cancel=cancel)
@@ -395,8 +399,9 @@ def _earnings_phase(
         )
         if not page.more:
             return
-        if page.cursor == cursor and not page.entries:
-            # "More" that never moves would loop forever; the next pass asks again.
+        if not page.entries:
+            # "More" with nothing in it may never end (the cursor may move or not); the next
+            # pass asks again.
             report.errors.append(
                 str(MalformedAnswer("the server", "more earnings that never arrive"))
             )
@@ -465,19 +470,36 @@ def _sending(done: int, total: int) -> str:
 
 
 def _wire_item(item: OutboxItem) -> ResultItem:
-    return ResultItem.model_validate(
-        {
-            "idempotency_key": item.idempotency_key,
-            "bundle_id": item.bundle_id,
-            "task_id": item.task_id,
-            "kind": item.kind,
-            "result": item.result,
-            "submitted_at": item.submitted_at,
-            "active_seconds": item.active_seconds,
-            "started_at": item.started_at,
-            "elapsed_seconds": item.elapsed_seconds,
-        }
-    )
+    fields = {
+        "idempotency_key": item.idempotency_key,
+        "bundle_id": item.bundle_id,
+        "task_id": item.task_id,
+        "kind": item.kind,
+        "result": item.result,
+        "submitted_at": item.submitted_at,
+        "active_seconds": item.active_seconds,
+        "started_at": item.started_at,
+        "elapsed_seconds": item.elapsed_seconds,
+    }
+    wire = ResultItem.model_validate(fields)
+    try:
+        wire.model_dump_json()
+    except PydanticSerializationError:
+        # Half of a UTF-16 pair cannot travel as UTF-8: it goes as U+FFFD, as any
+        # encoder would write it, rather than holding up the outbox forever.
+        wire = ResultItem.model_validate({**fields, "result": _valid_unicode(item.result)})
+    return wire
+
+
+def _valid_unicode(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (and keys) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_valid_unicode(v) for v in value]
+    return value
 
 
 def _next_batch(
@@ -495,16 +517,16 @@ def _next_batch(
     for item in items:
         try:
             encoded = _wire_item(item)
-        except ValidationError as exc:
+            size = len(encoded.model_dump_json().encode()) + 1  # the comma between items
+        except (ValidationError, PydanticSerializationError) as exc:
             refused.append(
                 (
                     item,
                     f"The result of task '{shown(item.task_id)}' cannot be sent as it is: "
-                    f"{summarize(exc)}. It stays in the outbox.",
+                    f"{_why(exc)}. It stays in the outbox.",
                 )
             )
             continue
-        size = len(encoded.model_dump_json().encode()) + 1  # the comma between items
         if size > largest_bytes - _BATCH_ENVELOPE:
             refused.append(
                 (
@@ -521,6 +543,12 @@ def _next_batch(
         wire.append(encoded)
         room -= size
     return fitted, (ResultBatch(results=wire) if wire else None), refused
+
+
+def _why(exc: ValidationError | PydanticSerializationError) -> str:
+    if isinstance(exc, ValidationError):
+        return summarize(exc)
+    return "it holds a value that cannot be written as JSON"
 
 
 def _acks_for(answer: BatchResponse, sent: Mapping[str, str]) -> list[ResultAck]:

@@ -125,7 +125,7 @@ class ServerConfig(WireModel):
     server_name: ShortText
     server_time: AwareDatetime
     currency: Currency
-    annual_cap: Money  # earnings per contributor per calendar year
+    annual_cap: Annotated[Money, Field(ge=0)]  # earnings per contributor per calendar year
     largest_batch: Annotated[int, Field(ge=1, le=10_000)]  # results per POST /results
     largest_upload_bytes: Annotated[int, Field(ge=1024)]
     lease_seconds: Annotated[int, Field(ge=60)]  # how long a claimed bundle stays ours

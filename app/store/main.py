@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -23,8 +24,10 @@ from app.store.records import (
     NewBundle,
     NotADatabase,
     OutboxRow,
+    ProfileDiskFull,
     TaskNotFound,
     TaskRow,
+    is_disk_full,
     now_iso,
     task_key,
 )
@@ -55,6 +58,8 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
             self.schema_version = migrate(self.conn, path=self.path)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            if is_disk_full(exc):
+                raise ProfileDiskFull(self.path) from exc
             raise NotADatabase(self.path, str(exc)) from exc
         except BaseException:
             self.conn.close()
@@ -68,6 +73,17 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One transaction; a full disk comes out as ``ProfileDiskFull`` (rolled back)."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            if is_disk_full(exc):
+                raise ProfileDiskFull(self.path) from exc
+            raise
 
     def _dicts(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.conn.execute(sql, list(args))
@@ -87,7 +103,7 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         """Insert a verified bundle and its tasks in one transaction."""
         now = now_iso()
         keys = []
-        with self.db.atomic():
+        with self._atomic():
             self.db.table("bundles").insert(
                 {
                     "id": bundle.bundle_id, "kind": bundle.kind,
@@ -182,7 +198,7 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
 
     def save_draft(self, key: str, content: Mapping[str, Any]) -> Change:
         """Keep the editor's current content; ignored once the task is submitted."""
-        with self.db.atomic():
+        with self._atomic():
             state = self._task_state(key)
             if state in SUBMITTED_STATES:
                 return Change()
@@ -216,7 +232,7 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         Raises ``TaskNotFound`` or ``AlreadySubmitted``.
         """
         key_uuid = idempotency_key or str(uuid.uuid4())
-        with self.db.atomic():
+        with self._atomic():
             state = self._task_state(key)
             if state in SUBMITTED_STATES:
                 raise AlreadySubmitted(key)
@@ -302,12 +318,12 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         return json.loads(row[0]) if row else default
 
     def set_setting(self, key: str, value: Any) -> Change:
-        with self.db.atomic():
+        with self._atomic():
             self.db.table("settings").upsert({"key": key, "value": _json(value)}, pk="key")
         return Change(settings=frozenset({key}))
 
     def log_event(self, type_: str, task_id: str | None = None, **detail: Any) -> None:
-        with self.db.atomic():
+        with self._atomic():
             self._event(type_, task_id, detail)
 
     def events(self, limit: int = 100) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from app.store.records import now_iso
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
 
 
 def _canonical(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: kept escaped, as ``syncing._json`` does
+        return json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return text
 
 
 class KindMemoryRecords:
@@ -33,6 +39,8 @@ class KindMemoryRecords:
         @property
         def db(self) -> sqlite_utils.Database: ...
 
+        def _atomic(self) -> AbstractContextManager[None]: ...
+
     def add_memory_records(self, kind: str, key: str, records: Iterable[Mapping[str, Any]]) -> int:
         """Keep ``records`` for ``kind`` under ``key``; a record already kept (the same
         content) is not added twice. Returns how many were new."""
@@ -44,7 +52,7 @@ class KindMemoryRecords:
             rows.append((kind, key, digest, text, now))
         if not rows:
             return 0
-        with self.db.atomic():
+        with self._atomic():
             before = self.conn.total_changes
             self.conn.executemany(
                 "INSERT OR IGNORE INTO kind_memory (kind, key, digest, record, added_at) "
@@ -77,12 +85,14 @@ class TaskTimeRecords:
         @property
         def db(self) -> sqlite_utils.Database: ...
 
+        def _atomic(self) -> AbstractContextManager[None]: ...
+
     def add_task_time(self, key: str, active_s: float, spent_s: float) -> None:
         """Add one sitting's seconds to a task's (a task may be opened several times).
         Nothing is kept for a task the profile does not hold."""
         if active_s <= 0 and spent_s <= 0:
             return
-        with self.db.atomic():
+        with self._atomic():
             self.conn.execute(
                 "INSERT INTO task_time (task_id, kind, active_s, spent_s, updated_at) "
                 "SELECT id, kind, ?, ?, ? FROM tasks WHERE id = ? "

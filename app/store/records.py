@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,22 @@ class NotADatabase(StoreError):
             f"The profile database {path} cannot be opened ({reason}). "
             "Restore it from a backup or start with another profile (--profile DIR)."
         )
+
+
+class ProfileDiskFull(StoreError):
+    """The disk holding the profile is full: the change being saved was not (nothing before it
+    is lost, and the database stays sound)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The disk holding your profile ({path.parent}) is full, so the last change could "
+            "not be saved. Free some disk space; everything saved before is safe."
+        )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether SQLite failed because the disk (or the file system's quota) is full."""
+    return isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode == sqlite3.SQLITE_FULL
 
 
 class TaskNotFound(StoreError):

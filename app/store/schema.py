@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from app.store.records import NotADatabase, SchemaTooNew
+from app.store.records import NotADatabase, ProfileDiskFull, SchemaTooNew, is_disk_full
 
 # ---------------------------------------------------------------- migrations
 
@@ -166,5 +166,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
+        if is_disk_full(exc):
+            raise ProfileDiskFull(path) from exc
         raise NotADatabase(path, str(exc)) from exc
     return conn

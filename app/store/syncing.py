@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from app.changes import Change
@@ -23,7 +24,17 @@ if TYPE_CHECKING:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """``value`` as compact JSON text that SQLite can store.
+
+    Half of a UTF-16 pair (a broken paste, an emoji cut in two) cannot be written as
+    UTF-8; such text is kept with ``\\u`` escapes instead, and reads back unchanged.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
 
 
 class SyncRecords:
@@ -35,6 +46,8 @@ class SyncRecords:
 
         @property
         def db(self) -> sqlite_utils.Database: ...
+
+        def _atomic(self) -> AbstractContextManager[None]: ...
 
         def _dicts(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
 
@@ -72,7 +85,7 @@ class SyncRecords:
         """
         now = now_iso()
         touched: set[str] = set()
-        with self.db.atomic():
+        with self._atomic():
             for key, status, reason, message in acks:
                 row = self.conn.execute(
                     "SELECT task_id, state FROM outbox WHERE uuid = ?", [key]
@@ -100,7 +113,7 @@ class SyncRecords:
         return Change(tasks=frozenset(touched), outbox=True)
 
     def record_send_failure(self, keys: Iterable[str], error: str) -> Change:
-        with self.db.atomic():
+        with self._atomic():
             for key in keys:
                 self.conn.execute(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE uuid = ?",
@@ -123,7 +136,7 @@ class SyncRecords:
         """
         now = now_iso()
         touched: set[str] = set()
-        with self.db.atomic():
+        with self._atomic():
             if reset:
                 self.conn.execute("DELETE FROM ledger")
             for entry in entries:
@@ -168,7 +181,7 @@ class SyncRecords:
 
     def save_catalogue(self, entries: Iterable[Mapping[str, Any]]) -> Change:
         now = now_iso()
-        with self.db.atomic():
+        with self._atomic():
             self.conn.execute("DELETE FROM catalogue")
             self.db.table("catalogue").insert_all(
                 (
@@ -188,7 +201,7 @@ class SyncRecords:
         ]
 
     def save_lease(self, lease: Mapping[str, Any]) -> None:
-        with self.db.atomic():
+        with self._atomic():
             self.db.table("leases").upsert(
                 {
                     "bundle_id": lease["bundle_id"], "lease_id": lease["lease_id"],
@@ -201,7 +214,7 @@ class SyncRecords:
             )  # fmt: skip
 
     def set_lease_state(self, bundle_id: str, state: str, error: str | None = None) -> None:
-        with self.db.atomic():
+        with self._atomic():
             self.conn.execute(
                 "UPDATE leases SET state = ?, error = ? WHERE bundle_id = ?",
                 [state, error, bundle_id],
@@ -221,7 +234,7 @@ class SyncRecords:
         """The server took back ``bundle_id``: its unsubmitted tasks and their drafts go,
         the lease is marked released. Submitted tasks stay (their results still count).
         Returns the change and whether the bundle is now empty (its media can go)."""
-        with self.db.atomic():
+        with self._atomic():
             keys = [
                 row[0]
                 for row in self.conn.execute(

@@ -129,7 +129,8 @@ def describe_main_window(window: MainWindow) -> None:
     window.tabs.setAccessibleDescription(
         translate(
             "accessibility",
-            "Tasks, outbox, catalogue and earnings; Ctrl+1 to Ctrl+4 switch between them",
+            "Tasks, outbox, catalogue, earnings and qualifications; Ctrl+1 to Ctrl+5 switch "
+            "between them",
         )
     )
     window.tabs.tabBar().setAccessibleName(translate("accessibility", "Views"))

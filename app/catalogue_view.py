@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formatting import money
+from sync.pay import expected_hourly_rate
 from widgets.rowmodel import RowTableModel
 
 translate = QCoreApplication.translate
@@ -40,9 +41,9 @@ def size_text(size: int) -> str:
 def hourly_rate(entry: dict[str, Any]) -> str:
     """What the bundle pays per hour at its estimated pace, or a dash when unknown."""
     minutes = entry.get("estimated_minutes_per_task")
-    if not minutes:
+    per_hour = expected_hourly_rate(Decimal(str(entry["reward_per_task"])), minutes or None)
+    if per_hour is None:
         return "—"
-    per_hour = Decimal(str(entry["reward_per_task"])) * Decimal(60) / Decimal(str(minutes))
     return translate("CatalogueView", "%1/h").replace("%1", money(per_hour, entry["currency"]))
 
 

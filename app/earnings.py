@@ -26,6 +26,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NamedTuple
 
+from sync.pay import hourly_rate
+
 __all__ = [
     "CapStatus",
     "HourlyRate",
@@ -212,17 +214,11 @@ class HourlyRate:
 
     @property
     def on_active(self) -> Decimal | None:
-        return _per_hour(self.earned, self.active_s)
+        return hourly_rate(self.earned, self.active_s)
 
     @property
     def on_all(self) -> Decimal | None:
-        return _per_hour(self.earned, self.all_s)
-
-
-def _per_hour(amount: Decimal, seconds: float) -> Decimal | None:
-    if seconds < 1:
-        return None
-    return (amount * 3600 / Decimal(str(round(seconds, 3)))).quantize(Decimal("0.01"))
+        return hourly_rate(self.earned, self.all_s)
 
 
 @dataclass

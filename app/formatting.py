@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from app.leases import split_duration
+
 # QLocale knows the symbol of a locale's own currency only; these cover the platform's usual ones.
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "NGN": "₦", "XOF": "F CFA",
             "XAF": "F CFA", "MAD": "DH", "KES": "KSh", "BRL": "R$", "PHP": "₱"}  # fmt: skip
@@ -28,10 +30,7 @@ def duration_text(left: timedelta) -> str:
     """``2 d 4 h``, ``3 h 12 min``, ``8 min`` in the contributor's language (at least a
     minute; ``app.leases.left_text`` is the Qt-free English twin)."""
     translate = QCoreApplication.translate
-    seconds = max(int(left.total_seconds()), 0)
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3600)
-    minutes = max(rest // 60, 1 if not (days or hours) else 0)
+    days, hours, minutes = split_duration(left)
     if days:
         text = translate("formatting", "%1 d %2 h").replace("%1", str(days))
         return text.replace("%2", str(hours))

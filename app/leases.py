@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-__all__ = ["DEFAULT_WARN_HOURS", "LeaseTime", "lease_time", "lease_times", "left_text"]
+from sync.server_clock import ClockOffset, lease_urgency, time_left
+
+__all__ = [
+    "DEFAULT_WARN_HOURS",
+    "LeaseTime",
+    "lease_time",
+    "lease_times",
+    "left_text",
+    "split_duration",
+]
 
 DEFAULT_WARN_HOURS = 6.0
 Level = Literal["ok", "soon", "expired"]
@@ -36,15 +45,10 @@ def lease_time(
 ) -> LeaseTime:
     """Time left on a lease by the server's clock; ``soon`` under ``warn_hours``."""
     local = now or datetime.now(UTC)
-    server_now = local + timedelta(seconds=server_offset_s)
-    left = expires_at - server_now
-    if left <= timedelta(0):
-        level: Level = "expired"
-    elif left < timedelta(hours=warn_hours):
-        level = "soon"
-    else:
-        level = "ok"
-    return LeaseTime(bundle_id, expires_at, left, level)
+    offset = ClockOffset(server_offset_s, local)
+    left = time_left(expires_at, offset, local)
+    level = lease_urgency(expires_at, offset, timedelta(hours=warn_hours), local)
+    return LeaseTime(bundle_id, expires_at, left, level.value)
 
 
 def lease_times(
@@ -73,14 +77,20 @@ def lease_times(
     return times
 
 
-def left_text(left: timedelta) -> str:
-    """``2 d 4 h``, ``3 h 12 min``, ``8 min``; ``expired`` at or past the end."""
-    seconds = int(left.total_seconds())
-    if seconds <= 0:
-        return "expired"
+def split_duration(left: timedelta) -> tuple[int, int, int]:
+    """``(days, hours, minutes)`` of a time left, at least a minute when under an hour."""
+    seconds = max(int(left.total_seconds()), 0)
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3600)
     minutes = max(rest // 60, 1 if not (days or hours) else 0)
+    return days, hours, minutes
+
+
+def left_text(left: timedelta) -> str:
+    """``2 d 4 h``, ``3 h 12 min``, ``8 min``; ``expired`` at or past the end."""
+    if left.total_seconds() <= 0:
+        return "expired"
+    days, hours, minutes = split_duration(left)
     if days:
         return f"{days} d {hours} h"
     if hours:

@@ -2012,8 +2012,8 @@
         <translation>Vues</translation>
     </message>
     <message>
-        <source>Tasks, outbox, catalogue and earnings; Ctrl+1 to Ctrl+4 switch between them</source>
-        <translation>Tâches, boîte d’envoi, catalogue et gains&#x202f;; Ctrl+1 à Ctrl+4 passent de l’une à l’autre</translation>
+        <source>Tasks, outbox, catalogue, earnings and qualifications; Ctrl+1 to Ctrl+5 switch between them</source>
+        <translation>Tâches, boîte d’envoi, catalogue, gains et qualifications&#x202f;; Ctrl+1 à Ctrl+5 passent de l’une à l’autre</translation>
     </message>
     <message>
         <source>Task queue and open task</source>

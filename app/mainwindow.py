@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 from dataclasses import dataclass
@@ -51,6 +52,10 @@ if TYPE_CHECKING:
     from taskkinds import Registry
 
 log = logging.getLogger(__name__)
+
+FIRST_ROWS = 200  # the queue's first screenful, shown before the rest is read
+CONTENT_WAIT_MS = 1500  # start-up work waits at most this long for a resumed task's photo
+LAST_TASK_SETTING = "window.last_task"  # reopened at the next start
 
 
 @dataclass
@@ -103,8 +108,11 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         self._restore_geometry()
+        self._queue_started = False  # the first screenful of the queue has been shown
+        self._after_start: list = []  # start-up work waiting for the first screen
         if ctx.ready:
             self._store_ready(ctx)
+            self._build_link()
             self._kinds_ready(ctx)
         else:
             self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
@@ -131,6 +139,13 @@ class MainWindow(QMainWindow):
         self.refresh_queue()
         self.refresh_outbox()
         op(load_preferences, ctx.store).success(self._preferences_loaded).run(ctx.db)
+
+    def _build_link(self) -> None:
+        """The server's side of the window: catalogue, earnings and qualifications tabs and
+        the Server menu. Built once the queue is on screen, its modules imported off the UI
+        thread first (see ``_queue_shown``)."""
+        if self.link is not None or self.ctx.store is None:
+            return
         from app.server_link import ServerLink
 
         self.link = ServerLink(
@@ -321,19 +336,74 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- queue
 
     def refresh_queue(self) -> None:
-        op(lambda: (self.store.tasks(), self.store.bundles())).success(self._queue_loaded).failure(
-            self.report_error
-        ).run(self.ctx.db)
+        store = self.store
+        if self._queue_started:
+            op(lambda: (store.tasks(), store.bundles())).success(self._queue_loaded).failure(
+                self.report_error
+            ).run(self.ctx.db)
+            return
+        # At start: a screenful first (and the task to resume), the rest after it.
+        self._queue_started = True
+
+        def first() -> tuple[list, list, int, str | None]:
+            rows = store.tasks(limit=FIRST_ROWS)
+            total = len(rows) if len(rows) < FIRST_ROWS else store.task_count()
+            return rows, store.bundles(), total, store.setting(LAST_TASK_SETTING)
+
+        op(first).success(self._first_rows_loaded).failure(self.report_error).run(self.ctx.db)
+
+    def _first_rows_loaded(self, loaded: tuple[list, list, int, str | None]) -> None:
+        rows, bundles, total, last_task = loaded
+        self.queue_panel.show_first_rows(rows, bundles, total)
+        if len(rows) < total:
+            self._after_start.append(self._read_other_rows)
+        if self.link is None:
+            self._after_start.append(self._prepare_link)
+        self._queue_shown(bool(rows))
+        if self.current is None and self._opening is None and isinstance(last_task, str):
+            # Where the contributor left off; the rest waits until that task is on screen.
+            self.open_task(last_task, resuming=True)
+        else:
+            self._start_later()
+
+    def _start_later(self) -> None:
+        """Run the start-up work that waited for the first screen (the rest of the queue,
+        the server tabs): posted, so whatever is already waiting to paint paints first."""
+        work, self._after_start = self._after_start, []
+        for step in work:
+            QTimer.singleShot(0, step)
+
+    def _read_other_rows(self) -> None:
+        # Python on a worker competes with painting for the GIL: read once painted.
+        op(self.store.tasks, offset=self.queue_model.rowCount()).success(
+            self._other_rows_loaded
+        ).failure(self.report_error).run(self.ctx.db)
+
+    def _prepare_link(self) -> None:
+        # The server tabs' modules (pydantic wire models) are imported on a worker;
+        # building their widgets then takes the UI thread briefly.
+        op(importlib.import_module, "app.server_link").success(
+            lambda _module: self._build_link()
+        ).failure(self.report_error).run(self.ctx.net)
+
+    def _other_rows_loaded(self, rows: list) -> None:
+        self.queue_panel.append_rows(rows)
+        if self.current is not None:
+            self.queue_panel.select(self.current.key)
+            self._show_position(self.current.key)
 
     def _queue_loaded(self, loaded: tuple[list, list]) -> None:
         rows, bundles = loaded
         self.queue_panel.set_contents(rows, bundles)
+        self._queue_shown(bool(rows))
+
+    def _queue_shown(self, has_tasks: bool) -> None:
         # Once the queue has been painted; opening a task asks for them at once.
         QTimer.singleShot(300, self._load_kinds)
         if self.current is not None:
             self.queue_panel.select(self.current.key)
-        else:
-            self.pane.show_placeholder(has_tasks=bool(rows))
+        elif self._opening is None:
+            self.pane.show_placeholder(has_tasks=has_tasks)
         self.refresh_status()
 
     def move_task(self, step: int) -> None:
@@ -342,7 +412,9 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- opening a task
 
-    def open_task(self, key: str) -> None:
+    def open_task(self, key: str, *, resuming: bool = False) -> None:
+        """Load ``key`` and show it in its editor. ``resuming``: the task open when Ouvrage
+        last closed, reopened at start unless it has been submitted or removed since."""
         if self.current and self.current.key == key:
             return
         self.autosaver.flush()
@@ -350,8 +422,21 @@ class MainWindow(QMainWindow):
         self._load_kinds()  # queued before the task, so the kinds are there when it arrives
         store = self.store
 
-        def load() -> tuple[dict, dict | None]:
-            task = store.task(key)
+        def load() -> tuple[dict, dict | None] | None:
+            from app.store import TaskNotFound
+
+            try:
+                task = store.task(key)
+            except TaskNotFound:
+                if resuming:
+                    return None
+                raise
+            if resuming and task["state"] not in ("new", "draft"):
+                return None
+            registry = self.ctx.registry
+            if registry is not None and task["kind"] in registry:
+                # Import the editor's module here, not on the UI thread; it creates no widget.
+                registry.get(task["kind"]).load_editor()
             if task["state"] in SUBMITTED_STATES:
                 latest = store.latest_outbox_row(key)
                 task["note"] = latest.note if latest else ""
@@ -360,10 +445,33 @@ class MainWindow(QMainWindow):
 
         op(load).success(self._task_loaded).failure(self.report_error).run(self.ctx.db)
 
-    def _task_loaded(self, loaded: tuple[dict, dict | None]) -> None:
+    def _task_loaded(self, loaded: tuple[dict, dict | None] | None) -> None:
+        if loaded is None:  # nothing to resume
+            self._opening = None
+            if self.current is None:
+                self.pane.show_placeholder(has_tasks=self.queue_model.rowCount() > 0)
+            self._start_later()
+            return
         task, content = loaded
         if task["id"] != self._opening:
             return  # the contributor moved on while it loaded
+        try:
+            self._show_loaded(task, content)
+        finally:
+            if self._after_start:
+                self._start_after_content(self.pane.editor)
+
+    def _start_after_content(self, editor: QWidget | None) -> None:
+        """The start-up work that waited, once ``editor`` has its content on screen (a
+        photo decoded off the UI thread), or at once for editors that show it as built."""
+        shown = getattr(editor, "contentShown", None)
+        if shown is None:
+            self._start_later()
+            return
+        shown.connect(self._start_later)
+        QTimer.singleShot(CONTENT_WAIT_MS, self._start_later)  # a photo that never comes
+
+    def _show_loaded(self, task: dict, content: dict | None) -> None:
         try:
             kind = self.registry.get(task["kind"])
             payload = kind.parse_payload(task["payload"])
@@ -389,12 +497,11 @@ class MainWindow(QMainWindow):
                 )
         editor.submitRequested.connect(lambda c, key=key: self._submit(key, c))
         self.current = OpenTask(key, kind, payload, read_only)
-        where = self.queue_panel.position_of(key)
-        position = (
-            self.tr("Task %1 of %2").replace("%1", str(where[0])).replace("%2", str(where[1]))
-            if where
-            else ""
-        )
+        if not read_only:
+            op(self.store.set_setting, LAST_TASK_SETTING, key).failure(self.report_error).run(
+                self.ctx.db
+            )
+        position = self._position_text(key)
         held = self.lease_times.get(task["bundle_id"])
         lease = (
             self.tr("Lease: %1 left").replace("%1", duration_text(held.left))
@@ -421,6 +528,16 @@ class MainWindow(QMainWindow):
             self.work_time.stop()
         else:
             self.work_time.start(key)
+
+    def _position_text(self, key: str) -> str:
+        where = self.queue_panel.position_of(key)
+        if where is None:
+            return ""
+        return self.tr("Task %1 of %2").replace("%1", str(where[0])).replace("%2", str(where[1]))
+
+    def _show_position(self, key: str) -> None:
+        """Say again where ``key`` stands in the queue (once all of it is read)."""
+        self.pane.set_position(self._position_text(key))
 
     # ---------------------------------------------------------------- preferences
 

@@ -85,6 +85,9 @@ class TaskQueueModel(RowTableModel["TaskRow"]):
     def _rows_reset(self) -> None:
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
 
+    def _rows_appended(self, first: int) -> None:
+        self._row_of.update((row.id, first + i) for i, row in enumerate(self._rows[first:]))
+
     def update_rows(self, rows: list[TaskRow]) -> None:
         """Replace the given tasks in place (after a save or submit), keeping selection."""
         for row in rows:
@@ -209,6 +212,7 @@ class QueuePanel(QWidget):
         layout.addWidget(table, 1)
         self.count = QLabel(self)
         layout.addWidget(self.count)
+        self._loading = 0  # tasks in all while only the first screenful is shown
 
     def _combo(self, accessible_name: str, all_label: str) -> QComboBox:
         combo = QComboBox(self)
@@ -221,6 +225,7 @@ class QueuePanel(QWidget):
 
     def set_contents(self, rows: list[TaskRow], bundles: list[dict[str, Any]]) -> None:
         """Replace every row and the bundle filter's choices, keeping the chosen bundle."""
+        self._loading = 0
         self.model.set_rows(rows)
         chosen = self.bundle_filter.currentData()
         self.bundle_filter.blockSignals(True)
@@ -235,6 +240,22 @@ class QueuePanel(QWidget):
         self.bundle_filter.blockSignals(False)
         self.apply_filters()
 
+    def show_first_rows(
+        self, rows: list[TaskRow], bundles: list[dict[str, Any]], total: int
+    ) -> None:
+        """The first screenful of a long queue, while the rest (``total`` in all) is read."""
+        self.set_contents(rows, bundles)
+        if total > len(rows):
+            self._loading = total
+            reading = self.tr("Reading %1 tasks…")
+            self.count.setText(reading.replace("%1", QLocale().toString(total)))
+
+    def append_rows(self, rows: list[TaskRow]) -> None:
+        """The rest of the queue after ``show_first_rows``: added below, the selection kept."""
+        self.model.append_rows(rows)
+        self._loading = 0
+        self._show_count()
+
     def update_rows(self, rows: list[TaskRow]) -> None:
         self.model.update_rows(rows)
         self.apply_filters()
@@ -245,6 +266,11 @@ class QueuePanel(QWidget):
             bundle=self.bundle_filter.currentData(),
             state=self.state_filter.currentData(),
         )
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self._loading:
+            return  # "Reading N tasks…" until the rest of the queue is in
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(
             self.tr("%1 of %2 tasks shown").replace("%1", str(shown)).replace("%2", str(total))

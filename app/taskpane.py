@@ -42,6 +42,7 @@ class TaskPane(QStackedWidget):
         self.editor: QWidget | None = None
         self.addWidget(self._build_placeholder())
         self._task_page: QWidget | None = None  # built when the first task opens
+        self._detail_parts: list[str] = []  # kind, position, reward, due date, lease
 
     # -- pages
 
@@ -222,7 +223,8 @@ class TaskPane(QStackedWidget):
         ]
         if lease:
             parts.append(lease)
-        self.details.setText("  ·  ".join(parts))
+        self._detail_parts = parts
+        self.details.setText("  ·  ".join(part for part in parts if part))
         self.instructions.setText(task["instructions"])
         self._toggle_instructions(self.instructions_toggle.isChecked())
         fill_missing_names(editor, self.tr("%1 editor").replace("%1", kind_title))
@@ -235,6 +237,13 @@ class TaskPane(QStackedWidget):
         else:
             self.set_save_state(self.tr("Submitted — read only") if read_only else "")
         self.setCurrentIndex(1)
+
+    def set_position(self, position: str) -> None:
+        """Change the "Task n of N" part of the task's details."""
+        parts = self._detail_parts
+        if parts:
+            parts[1] = position
+            self.details.setText("  ·  ".join(part for part in parts if part))
 
     def _fit_instructions(self) -> None:
         """As tall as the text, up to six lines; the rest scrolls."""

@@ -5,13 +5,16 @@ Each measurement is a fresh process, so its peak resident set is its own (``VmHW
 ``/proc/self/status``: ``ru_maxrss`` would include the parent's, kept across fork and exec).
 Time runs from just before the process is spawned to the moment it reports:
 
-- Ouvrage: the window shown, the queue of 10,000 tasks filled (9,999 translation tasks and
-  one clipping task), the clipping task opened in the editor and the photo painted in it
-  ("usable"); then the full-resolution image ready, after which the peak RSS is read;
+- Ouvrage, on a profile of 10,000 tasks (9,999 translation tasks and one clipping task)
+  closed last with the clipping task open: the window shown, the queue on screen (its first
+  screenful), the clipping task reopened and its photo painted beside the queue ("usable");
+  then the full-resolution image ready and all 10,000 rows read, after which the peak RSS
+  is read;
 - baseline: a bare ``QMainWindow`` shown and the same photo decoded by Pillow (kept alive
   until the peak RSS is read).
 
-Runs alternate between the two so machine noise hits both alike. Goals (issue 9): time and
+Runs alternate between the two so machine noise hits both alike. The project's modules
+are byte-compiled first, as an installed copy's are. Goals (issue 9): time and
 peak RSS each ≤ 1.5× the baseline.
 
     python -m bench.startup_memory [--runs 5] [--tasks 10000] [--format jpg|webp] [--json]
@@ -30,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.startup import compile_project
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -89,45 +94,41 @@ ctx = AppContext.create(Profile(Path(sys.argv[1])))
 window = MainWindow(ctx)
 window.resize(1280, 800)
 window.show()
-expected, photo_key = int(sys.argv[2]), sys.argv[3]
+expected = int(sys.argv[2])
 deadline = time.monotonic() + 120
+marks = set()
 def canvas():
     editor = window.pane.editor
     return getattr(editor, "canvas", None) if editor is not None else None
-def fill():
+def say(mark):
+    marks.add(mark)
+    print(mark, flush=True)
+def poll():
+    # The clipping task was open when the profile last closed: Ouvrage reopens it itself.
     if time.monotonic() > deadline:
-        sys.exit("the queue never filled")
-    if window.queue_model.rowCount() >= expected:
-        print("filled", flush=True)
-        window.open_task(photo_key)
-        paint()
-    else:
-        QTimer.singleShot(1, fill)
-def paint():
-    if time.monotonic() > deadline:
-        sys.exit("the photo never showed")
+        sys.exit(f"stuck after {sorted(marks)}")
     shown = canvas()
-    if shown is not None and shown.shows_photo():
-        shown.grab()  # the first paint with the photo in it
-        print("usable", flush=True)
-        full()
-    else:
-        QTimer.singleShot(1, paint)
-def full():
-    if time.monotonic() > deadline:
-        sys.exit("the full image never came")
-    if canvas().has_image():
-        canvas().grab()
-        print("full", flush=True)
+    rows = window.queue_model.rowCount()
+    if "queue" not in marks and rows:
+        say("queue")
+    if "usable" not in marks and rows and shown is not None and shown.shows_photo():
+        window.repaint()  # the queue and the photo painted, as the contributor sees them
+        say("usable")
+    if "usable" in marks and "full" not in marks and shown.has_image():
+        shown.grab()
+        say("full")
+    if "filled" not in marks and rows >= expected:
+        say("filled")
+    if {"full", "filled"} <= marks:
         QTimer.singleShot(200, done)  # whatever the full image set off settles
     else:
-        QTimer.singleShot(5, full)
+        QTimer.singleShot(1, poll)
 def done():
     print("peak_kib", peak_kib(), flush=True)
     window.close()
     ctx.close()
     app.quit()
-QTimer.singleShot(0, lambda: (print("shown", flush=True), fill()))
+QTimer.singleShot(0, lambda: (say("shown"), poll()))
 app.exec()
 """
 )
@@ -148,6 +149,7 @@ def make_profile(root: Path, tasks: int, photo: Path) -> tuple[Path, str]:
     """A profile of ``tasks - 1`` translation tasks and one 24 MP clipping task; returns the
     profile folder and the clipping task's key."""
     from app.importer import import_bundle_file
+    from app.mainwindow import LAST_TASK_SETTING
     from app.profile import Profile
     from app.store import Store
     from sync.bundle import build_bundle
@@ -178,6 +180,7 @@ def make_profile(root: Path, tasks: int, photo: Path) -> tuple[Path, str]:
     import_bundle_file(store, profile, clip, registry)
     import_bundle_file(store, profile, text, registry)
     key = store.tasks(kind="photo_clip")[0].id
+    store.set_setting(LAST_TASK_SETTING, key)  # open when the profile last closed
     store.close()
     return profile.root, key
 
@@ -217,21 +220,23 @@ def main() -> None:
     runs = 3 if args.quick else args.runs
 
     samples: dict[str, list[float]] = {
-        k: [] for k in ("bare_usable", "bare_peak", "shown", "filled", "usable", "full", "peak")
+        k: []
+        for k in ("bare_usable", "bare_peak", "shown", "queue", "filled", "usable", "full", "peak")
     }
     with tempfile.TemporaryDirectory(prefix="ouvrage-bench-memory-") as tmp:
         folder = Path(tmp)
         photo = make_photo(folder, args.format)
         profile, key = make_profile(folder, args.tasks, photo)
+        compile_project()
         for _ in range(runs):
             bare = timed([sys.executable, "-c", BARE_WINDOW, str(photo)], ("usable",))
             samples["bare_usable"].append(bare["usable"])
             samples["bare_peak"].append(bare["peak_kib"])
             ours = timed(
                 [sys.executable, "-c", OUVRAGE_WINDOW, str(profile), str(args.tasks), key],
-                ("shown", "filled", "usable", "full"),
+                ("shown", "queue", "filled", "usable", "full"),
             )
-            for mark in ("shown", "filled", "usable", "full"):
+            for mark in ("shown", "queue", "filled", "usable", "full"):
                 samples[mark].append(ours[mark])
             samples["peak"].append(ours["peak_kib"])
 
@@ -261,7 +266,8 @@ def main() -> None:
             "met": rss_ratio <= GOAL_RATIO,
         },
         {"figure": "  window shown", "value": m["shown"], "unit": "s"},
-        {"figure": "  queue filled", "value": m["filled"], "unit": "s"},
+        {"figure": "  queue on screen", "value": m["queue"], "unit": "s"},
+        {"figure": f"  all {args.tasks:,} tasks read", "value": m["filled"], "unit": "s"},
         {
             "figure": "  full-resolution photo ready",
             "value": m["full"],
@@ -283,6 +289,7 @@ def main() -> None:
         "bare_usable_s": m["bare_usable"],
         "bare_peak_mib": m["bare_peak"] / 1024,
         "ouvrage_shown_s": m["shown"],
+        "ouvrage_queue_s": m["queue"],
         "ouvrage_filled_s": m["filled"],
         "ouvrage_usable_s": m["usable"],
         "ouvrage_full_image_s": m["full"],
@@ -303,7 +310,8 @@ def main() -> None:
           f"peak RSS {m['bare_peak'] / 1024:6.0f} MiB")  # fmt: skip
     print(f"  Ouvrage usable (photo painted)   {m['usable'] * 1000:7.0f} ms   "
           f"{time_ratio:.2f}×  (goal ≤ {GOAL_RATIO}×)")  # fmt: skip
-    print(f"    shown {m['shown'] * 1000:.0f} ms, queue filled {m['filled'] * 1000:.0f} ms, "
+    print(f"    shown {m['shown'] * 1000:.0f} ms, queue {m['queue'] * 1000:.0f} ms, "
+          f"all rows {m['filled'] * 1000:.0f} ms, "
           f"full image {m['full'] * 1000:.0f} ms")  # fmt: skip
     print(f"  Ouvrage peak RSS                 {m['peak'] / 1024:7.0f} MiB  "
           f"{rss_ratio:.2f}×  (goal ≤ {GOAL_RATIO}×)")  # fmt: skip

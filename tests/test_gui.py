@@ -230,3 +230,114 @@ def test_a_profile_from_a_newer_ouvrage_shows_why_and_changes_nothing(
     window.close()
     ctx.close()
     assert profile.db_path.read_bytes() == before
+
+
+def test_a_restart_reopens_the_task_left_open_with_its_draft(
+    qtbot, profile: Profile, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    first = open_window(qtbot, profile)
+    first.import_files([bundle_file])
+    first.queue.setCurrentIndex(first.queue_proxy.index(1, 0))
+    key = first.current.key
+    qtbot.keyClicks(first.pane.editor.rows[0].target, "Enregistrer")
+    close_window(first)  # typing flushed, the open task remembered
+
+    second = open_window(qtbot, profile, inline=False)  # real workers, as at a real start
+    try:
+        qtbot.waitUntil(lambda: second.current is not None, timeout=5000)
+        assert second.current.key == key
+        assert second.pane.editor.rows[0].text() == "Enregistrer"
+        assert second.queue.currentIndex().data(second.queue_model.KeyRole) == key
+        assert "Task 2 of 3" in second.pane.details.text()
+        qtbot.waitUntil(lambda: second.link is not None, timeout=5000)  # the server tabs follow
+    finally:
+        close_window(second)
+
+
+def test_a_submitted_or_removed_last_task_is_not_reopened(
+    qtbot, profile: Profile, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    first = open_window(qtbot, profile)
+    first.import_files([bundle_file])
+    first.queue.setCurrentIndex(first.queue_proxy.index(0, 0))
+    key = first.current.key
+    close_window(first)
+    store = Store(profile.db_path)
+    store.submit(key, {"targets": {"s1": "Bonjour", "s2": "Enregistrer"}})
+    store.close()
+
+    second = open_window(qtbot, profile, inline=False)
+    try:
+        qtbot.waitUntil(lambda: second.link is not None, timeout=5000)
+        assert second.current is None
+        assert second.pane.currentIndex() == 0  # the placeholder: choose a task
+    finally:
+        close_window(second)
+    store = Store(profile.db_path)
+    store.set_setting("window.last_task", "no-such-bundle/no-such-task")
+    store.close()
+    third = open_window(qtbot, profile, inline=False)
+    try:
+        qtbot.waitUntil(lambda: third.link is not None, timeout=5000)
+        assert third.current is None and third.error_box is None
+    finally:
+        close_window(third)
+
+
+def test_a_long_queue_shows_its_first_screen_then_every_task(
+    qtbot, profile: Profile, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.importer import import_bundle_file
+    from app.mainwindow import FIRST_ROWS
+    from taskkinds import default_registry
+
+    store = Store(profile.db_path)
+    big = translation_bundle(tmp_path / "big.zip", bundle_id="big", tasks=FIRST_ROWS * 3 + 7)
+    import_bundle_file(store, profile, big, default_registry())
+    last = store.tasks()[-1].id
+    store.set_setting("window.last_task", last)  # left open at the very end of the queue
+    store.close()
+
+    window = open_window(qtbot, profile, inline=False)
+    try:
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == FIRST_ROWS * 3 + 7, timeout=10_000)
+        qtbot.waitUntil(lambda: window.current is not None, timeout=5000)
+        assert window.current.key == last
+        shown = f"{FIRST_ROWS * 3 + 7} of {FIRST_ROWS * 3 + 7} tasks shown"
+        qtbot.waitUntil(lambda: shown in window.queue_count.text(), timeout=5000)
+        qtbot.waitUntil(
+            lambda: f"Task {FIRST_ROWS * 3 + 7} of {FIRST_ROWS * 3 + 7}"
+            in window.pane.details.text(),
+            timeout=5000,
+        )
+        assert window.queue.currentIndex().data(window.queue_model.KeyRole) == last
+        window.kind_filter.setCurrentIndex(window.kind_filter.findData("translation"))
+        assert window.queue_proxy.rowCount() == FIRST_ROWS * 3 + 7  # filters see every row
+    finally:
+        close_window(window)
+
+
+def test_the_rest_of_the_queue_arrives_below_without_losing_the_selection(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from app.queue_view import QueuePanel
+    from app.store import TaskRow
+
+    rows = [
+        TaskRow(f"b/t{i}", "b", f"t{i}", "translation", i, "new", Decimal("0.10"), "EUR",
+                f"Task {i}", "")
+        for i in range(500)
+    ]  # fmt: skip
+    panel = QueuePanel()
+    qtbot.addWidget(panel)
+    panel.show_first_rows(rows[:200], [{"id": "b", "title": "B"}], 500)
+    assert panel.model.rowCount() == 200
+    assert "Reading 500 tasks" in panel.count.text()
+    chosen: list[str] = []
+    panel.taskChosen.connect(chosen.append)
+    panel.table.setCurrentIndex(panel.proxy.index(5, 0))
+    panel.append_rows(rows[200:])
+    assert panel.model.rowCount() == 500 and panel.proxy.rowCount() == 500
+    assert panel.table.currentIndex().row() == 5 and chosen == ["b/t5"]  # no reset, no re-open
+    assert panel.position_of("b/t499") == (500, 500)
+    assert "500 of 500 tasks shown" in panel.count.text()

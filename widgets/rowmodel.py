@@ -27,8 +27,22 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._rows_reset()
         self.endResetModel()
 
+    def append_rows(self, rows: Sequence[Row]) -> None:
+        """Add ``rows`` after the last one: views keep their selection and scroll position."""
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._rows_appended(first)
+        self.endInsertRows()
+
     def _rows_reset(self) -> None:
         """Hook for subclasses that index their rows."""
+
+    def _rows_appended(self, first: int) -> None:
+        """Hook for subclasses that index their rows: rows from ``first`` on are new."""
+        self._rows_reset()
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]

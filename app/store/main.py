@@ -140,10 +140,18 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         return rows[0] if rows else None
 
     def tasks(
-        self, *, kind: str | None = None, bundle_id: str | None = None, state: str | None = None
+        self,
+        *,
+        kind: str | None = None,
+        bundle_id: str | None = None,
+        state: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[TaskRow]:
-        """Tasks for the queue, in bundle then manifest order, without their payloads."""
-        where, args = [], []
+        """Tasks for the queue, in bundle then manifest order, without their payloads;
+        ``limit`` and ``offset`` give one stretch of that order (the first screenful)."""
+        where: list[str] = []
+        args: list[str | int] = []
         for column, value in (("t.kind", kind), ("t.bundle_id", bundle_id), ("t.state", state)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -153,10 +161,10 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY b.imported_at, t.bundle_id, t.position"
         )
-        return [
-            TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9])
-            for r in self.conn.execute(sql, args).fetchall()
-        ]
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else limit, offset]
+        return TaskRow.from_rows(self.conn.execute(sql, args))
 
     def task_rows(self, keys: Iterable[str]) -> list[TaskRow]:
         """Queue rows of the given tasks, to refresh them after a change."""
@@ -164,12 +172,11 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         rows: list[TaskRow] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            rows += [
-                TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9])
-                for r in self.conn.execute(
+            rows += TaskRow.from_rows(
+                self.conn.execute(
                     _TASK_ROW_SQL + f" WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk
                 ).fetchall()
-            ]
+            )
         return rows
 
     def task(self, key: str) -> dict[str, Any]:
@@ -187,6 +194,9 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         task["media"] = json.loads(task["media"])
         task["reward"] = Decimal(task["reward"])
         return task
+
+    def task_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
 
     def counts_by_state(self) -> dict[str, int]:
         counts = dict.fromkeys(TASK_STATES, 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -91,7 +91,7 @@ class NewBundle:
     tasks: tuple[NewTask, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per task in the queue: 10,000 and more
 class TaskRow:
     id: str
     bundle_id: str
@@ -103,6 +103,23 @@ class TaskRow:
     currency: str
     summary: str
     updated_at: str
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any]]) -> list[TaskRow]:
+        """Rows of ``_TASK_ROW_SQL``'s columns as TaskRows, the values repeated from task to
+        task (bundle, kind, state, currency, reward) shared rather than copied."""
+        shared: dict[Any, Any] = {}
+
+        def one(value: Any) -> Any:
+            return shared.setdefault(value, value)
+
+        rewards: dict[str, Decimal] = {}
+        return [
+            cls(r[0], one(r[1]), r[2], one(r[3]), r[4], one(r[5]),
+                rewards.get(r[6]) or rewards.setdefault(r[6], Decimal(r[6])), one(r[7]), r[8],
+                r[9])
+            for r in rows
+        ]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1401,6 +1401,10 @@
         <translation>File des tâches</translation>
     </message>
     <message>
+        <source>Reading %1 tasks…</source>
+        <translation>Lecture de %1 tâches…</translation>
+    </message>
+    <message>
         <source>%1 of %2 tasks shown</source>
         <translation>Tâches affichées&#xa0;: %1 sur %2</translation>
     </message>

@@ -51,6 +51,9 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
 
     draftChanged = Signal(dict)
     submitRequested = Signal(dict)
+    # The photo (its reduced first look, or the full image) or why it cannot be shown is
+    # on screen: the window holds back its own start-up work until then.
+    contentShown = Signal()
 
     def __init__(
         self,
@@ -208,6 +211,7 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         if outcome.preview is not None and not self.canvas.has_image():
             size = (self.payload.width, self.payload.height)
             self.canvas.set_preview(outcome.preview, size)
+            self.contentShown.emit()
         decoded = outcome.decoded
         self._run(lambda: full_photo(path, decoded), self._image_opened)
 
@@ -225,12 +229,14 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         self.canvas.set_image(outcome.image)
         self.status.clear()
         self._update_hint()
+        self.contentShown.emit()
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
         self.canvas.hide()
         self.status.clear()
+        self.contentShown.emit()
 
     # -- state and history
 

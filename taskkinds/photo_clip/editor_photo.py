@@ -1,9 +1,13 @@
 """Opening the task's photo for the editor: a reduced picture first, then full resolution.
 
 Both steps run off the UI thread (QImage, unlike QPixmap, may be built on any
-thread). A large JPEG is first decoded at reduced size with Pillow's DCT scaling;
-any other large photo is decoded once, and a reduced copy of those pixels is
-painted while the full-resolution QImage is being built.
+thread). Qt's own readers decode straight into the QImage the canvas paints, so the
+photo is in memory once, never as a decoded copy beside it. A large JPEG is first
+decoded at reduced size with Pillow's DCT scaling, a large WebP at reduced size by
+libwebp's scaling; any other large photo is decoded once, and a reduced copy of it is
+painted while the rest is prepared. Whatever Qt cannot read (or a JPEG cut short, which
+Qt would fill with grey) goes through Pillow (``images.open_rgb``), which reads it or
+says what is wrong.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QImageReader
 
 from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, open_rgb
 from widgets.imagecanvas import PREVIEW_SIDE, rgb_to_qimage
@@ -27,10 +32,11 @@ JPEG_PREVIEW_SIDE = 1024  # asked of the DCT scaling, which rounds up to 1/2, 1/
 @dataclass(frozen=True)
 class FirstLook:
     """What to paint first: a reduced ``preview`` (or None), and the ``decoded`` photo if
-    it already had to be decoded in full to make it."""
+    it already had to be decoded in full to make it (an RGB32 QImage, or a Pillow image
+    when Qt could not read the file)."""
 
     preview: QImage | None
-    decoded: Image.Image | None
+    decoded: QImage | Image.Image | None
 
 
 @dataclass(frozen=True)
@@ -42,37 +48,98 @@ class FullPhoto:
 def first_look(path: Path) -> FirstLook:
     """A reduced picture of the photo at ``path``, as fast as its format allows.
 
-    Raises ``ImageUnreadable`` (from ``load_rgb``) when a non-JPEG photo is damaged or
-    too large; a JPEG that fails here is left to the full decode, which says why.
+    Raises ``ImageUnreadable`` (from ``open_rgb``) when a photo that is neither JPEG nor
+    WebP is damaged or too large; a JPEG or WebP that fails here is left to the full
+    decode, which says why.
     """
     jpeg = _jpeg_preview(path)
     if jpeg is not None:
         return FirstLook(jpeg, None)
-    try:
-        with Image.open(path) as probe:
-            is_jpeg = probe.format == "JPEG"
-    except Exception:  # noqa: BLE001 - load_rgb below says what is wrong, in the user's words
-        is_jpeg = False
-    if is_jpeg:  # small, or refused by the full decode that follows
-        return FirstLook(None, None)
-    decoded = open_rgb(path)
-    factor = math.ceil(max(decoded.size) / PREVIEW_SIDE)
+    reader = _reader(path)
+    size = reader.size()
+    fmt = bytes(reader.format().data()).lower()
+    if fmt in (b"jpeg", b"jpg") or not size.isValid():
+        return FirstLook(None, None)  # small, or refused by the full decode that follows
+    factor = math.ceil(max(size.width(), size.height()) / PREVIEW_SIDE)
+    if fmt == b"webp":
+        if factor <= 1 or size.width() * size.height() > DEFAULT_MAX_PIXELS:
+            return FirstLook(None, None)
+        reader.setScaledSize(QSize(size.width() // factor, size.height() // factor))
+        preview = reader.read()  # libwebp decodes straight to the reduced size
+        return FirstLook(None if preview.isNull() else _rgb32(preview), None)
+    decoded = _read_full(path)
+    if isinstance(decoded, Image.Image):
+        if factor <= 1:
+            return FirstLook(None, decoded)
+        reduced = np.asarray(decoded.reduce(factor), dtype=np.uint8)
+        return FirstLook(rgb_to_qimage(reduced), decoded)
     if factor <= 1:
         return FirstLook(None, decoded)
-    # Pillow's box reduce: a few milliseconds at 24 MP, and no copy of the full pixels.
-    reduced = np.asarray(decoded.reduce(factor), dtype=np.uint8)
-    return FirstLook(rgb_to_qimage(reduced), decoded)
+    preview = decoded.scaled(
+        decoded.width() // factor,
+        decoded.height() // factor,
+        mode=Qt.TransformationMode.SmoothTransformation,
+    )
+    return FirstLook(preview, decoded)
 
 
-def full_photo(path: Path, decoded: Image.Image | None = None) -> FullPhoto:
+def full_photo(path: Path, decoded: QImage | Image.Image | None = None) -> FullPhoto:
     """The full-resolution QImage and a read-only RGB view of its pixels for the assists,
     decoding ``path`` unless it is ``decoded``. The photo is held once, in the QImage.
 
     Raises ``ImageUnreadable`` when the photo is missing, damaged or too large.
     """
-    image = open_rgb(path) if decoded is None else decoded
-    qimage = pil_to_qimage(image)
+    image = _read_full(path) if decoded is None else decoded
+    qimage = pil_to_qimage(image) if isinstance(image, Image.Image) else image
     return FullPhoto(rgb_view(qimage), qimage)
+
+
+def _reader(path: Path) -> QImageReader:
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(False)  # pixels as stored: the payload's coordinates are
+    reader.setAllocationLimit(0)  # the pixel bound is ours (DEFAULT_MAX_PIXELS)
+    reader.setDecideFormatFromContent(True)
+    return reader
+
+
+def _read_full(path: Path) -> QImage | Image.Image:
+    """The whole photo: an RGB32 QImage decoded by Qt, else Pillow's RGB image (or its
+    ``ImageUnreadable``)."""
+    reader = _reader(path)
+    size = reader.size()
+    fmt = bytes(reader.format().data()).lower()
+    readable = (
+        fmt in (b"jpeg", b"jpg", b"png", b"webp")
+        and size.isValid()
+        and size.width() * size.height() <= DEFAULT_MAX_PIXELS
+        and (fmt not in (b"jpeg", b"jpg") or _jpeg_complete(path))
+    )
+    if readable:
+        image = reader.read()
+        if not image.isNull():
+            return _rgb32(image)
+    # Qt cannot read it, or would not say what is wrong: Pillow reads it or explains.
+    return open_rgb(path)
+
+
+def _rgb32(image: QImage) -> QImage:
+    """``image`` as RGB32 (alpha dropped, greyscale and palettes expanded), in place
+    when the depth allows, so a same-size copy is made only for other depths."""
+    if image.format() != QImage.Format.Format_RGB32:
+        image.convertTo(QImage.Format.Format_RGB32)
+    return image
+
+
+def _jpeg_complete(path: Path) -> bool:
+    """Whether the JPEG at ``path`` ends with its end-of-image marker (padding allowed):
+    Qt's reader paints a file cut short grey where Pillow reports it."""
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, path.stat().st_size - 64))
+            tail = file.read()
+    except OSError:
+        return False
+    return tail.rstrip(b"\x00\r\n\t ").endswith(b"\xff\xd9")
 
 
 ROWS_PER_COPY = 256  # copied a band at a time: no second full-size buffer while converting

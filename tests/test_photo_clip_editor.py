@@ -476,3 +476,35 @@ def test_the_photo_is_held_once_and_the_assists_see_its_exact_pixels(qtbot, tmp_
     assert np.shares_memory(photo.pixels, np.frombuffer(photo.image.constBits(), np.uint8))
     r, g, b = (int(v) for v in pixels[600, 332])
     assert photo.image.pixelColor(332, 600) == QColor(r, g, b)
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.98])
+def test_a_jpeg_cut_short_says_so_rather_than_showing_grey(
+    qtbot, tmp_path: Path, cut: float
+) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    (tmp_path / "images").mkdir()
+    path = tmp_path / "images" / "cut.jpg"
+    rng = np.random.default_rng(5)
+    Image.fromarray(rng.integers(0, 255, size=(900, 1400, 3), dtype=np.uint8)).save(path)
+    path.write_bytes(path.read_bytes()[: int(path.stat().st_size * cut)])
+    payload = PhotoClipPayload(image="images/cut.jpg", width=1400, height=900, instruction="x")
+    editor = PhotoClipEditor(payload, tmp_path, None, run_background=run_inline)
+    qtbot.addWidget(editor)
+    assert not editor.canvas.has_image()
+    assert "cut.jpg" in editor.message.text() and "cut short" in editor.message.text()
+
+
+def test_a_photo_with_transparency_or_grey_levels_opens_as_rgb(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from taskkinds.photo_clip.editor_photo import full_photo
+
+    rng = np.random.default_rng(9)
+    rgba = rng.integers(0, 255, size=(120, 77, 4), dtype=np.uint8)
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "alpha.png")
+    grey = rng.integers(0, 255, size=(64, 90), dtype=np.uint8)
+    Image.fromarray(grey, "L").save(tmp_path / "grey.png")
+    assert np.array_equal(full_photo(tmp_path / "alpha.png").pixels, rgba[:, :, :3])
+    assert np.array_equal(full_photo(tmp_path / "grey.png").pixels, np.dstack([grey] * 3))

@@ -9,7 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 
-from taskkinds.base import ExportFormat, ExportItem, KindMemory, Problem, Severity, TaskKind
+from taskkinds.base import (
+    ExportFormat,
+    ExportItem,
+    KindMemory,
+    LazyFunction,
+    Problem,
+    Severity,
+    TaskKind,
+)
 
 __all__ = [
     "BUILTIN_KINDS",
@@ -17,6 +25,7 @@ __all__ = [
     "ExportFormat",
     "ExportItem",
     "KindMemory",
+    "LazyFunction",
     "Problem",
     "Registry",
     "Severity",

@@ -1,7 +1,9 @@
 """What every task kind supplies, and the problem type its checks return.
 
 Qt-free: the editor is named by a dotted path and imported only when a window
-needs it, so the mock server and the command line load kinds without Qt.
+needs it, so the mock server and the command line load kinds without Qt. Exporters,
+and checks whose module loads numpy, are named the same way (``LazyFunction``), so
+building the registry at start-up loads neither numpy, PIL nor lxml.
 """
 
 from __future__ import annotations
@@ -61,6 +63,33 @@ def as_model(model: type[M], value: Any) -> M:
         return value
     data = value.model_dump() if hasattr(value, "model_dump") else value
     return model.model_validate(data)
+
+
+class LazyFunction:
+    """A function named by ``"package.module:name"``, imported on its first call.
+
+    Calling it calls the function with the same arguments and returns what it returns;
+    ``resolve`` imports it now (``ImportError`` or ``AttributeError`` when the path
+    names nothing).
+    """
+
+    __slots__ = ("_function", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._function: Callable[..., Any] | None = None
+
+    def resolve(self) -> Callable[..., Any]:
+        if self._function is None:
+            module_name, _, name = self.path.partition(":")
+            self._function = getattr(importlib.import_module(module_name), name)
+        return self._function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"LazyFunction({self.path!r})"
 
 
 @dataclass(frozen=True)

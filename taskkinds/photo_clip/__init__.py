@@ -1,13 +1,17 @@
 """Photo clipping (détourage): cut an object out of a photo as polygons with holes.
 
-Qt-free apart from ``editor`` (imported lazily by ``KIND.load_editor``). Not yet in
-``taskkinds.BUILTIN_KINDS``: it is registered once the editor exists.
+Qt-free apart from ``editor`` (imported lazily by ``KIND.load_editor``). Checks and
+exporters work on numpy arrays (and PIL images): the kind names them by path, so
+listing the kind loads only the pydantic models.
 """
 
 from __future__ import annotations
 
-from taskkinds.base import ExportFormat, TaskKind
-from taskkinds.photo_clip import checks, export, model
+from taskkinds.base import ExportFormat, LazyFunction, TaskKind
+from taskkinds.photo_clip import model
+
+_CHECKS = "taskkinds.photo_clip.checks"
+_EXPORT = "taskkinds.photo_clip.export"
 
 KIND = TaskKind(
     id="photo_clip",
@@ -16,18 +20,34 @@ KIND = TaskKind(
     payload_model=model.PhotoClipPayload,
     result_model=model.PhotoClipResult,
     new_result=model.new_result,
-    validate=checks.validate,
-    grade=checks.grade,
+    validate=LazyFunction(f"{_CHECKS}:validate"),
+    grade=LazyFunction(f"{_CHECKS}:grade"),
     summarize=model.summarize,
     editor_path="taskkinds.photo_clip.editor:PhotoClipEditor",
     export_formats=(
-        ExportFormat(name="coco", title="COCO (polygons)", suffix=".json", write=export.to_coco),
-        ExportFormat(name="coco-rle", title="COCO (RLE)", suffix=".json", write=export.to_coco_rle),
         ExportFormat(
-            name="labelme", title="labelme JSON (zip)", suffix=".zip", write=export.to_labelme_zip
+            name="coco",
+            title="COCO (polygons)",
+            suffix=".json",
+            write=LazyFunction(f"{_EXPORT}:to_coco"),
         ),
         ExportFormat(
-            name="masks", title="PNG masks (zip)", suffix=".zip", write=export.to_mask_zip
+            name="coco-rle",
+            title="COCO (RLE)",
+            suffix=".json",
+            write=LazyFunction(f"{_EXPORT}:to_coco_rle"),
+        ),
+        ExportFormat(
+            name="labelme",
+            title="labelme JSON (zip)",
+            suffix=".zip",
+            write=LazyFunction(f"{_EXPORT}:to_labelme_zip"),
+        ),
+        ExportFormat(
+            name="masks",
+            title="PNG masks (zip)",
+            suffix=".zip",
+            write=LazyFunction(f"{_EXPORT}:to_mask_zip"),
         ),
     ),
 )

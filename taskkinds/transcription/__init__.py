@@ -1,13 +1,15 @@
 """Audio transcription: type what a short clip says, by the platform's style guide.
 
-Qt-free apart from ``editor`` (imported lazily by ``KIND.load_editor``). Not yet in
-``taskkinds.BUILTIN_KINDS``: it is registered once the editor exists.
+Qt-free apart from ``editor`` (imported lazily by ``KIND.load_editor``). Exporters are
+named by path and imported when first used.
 """
 
 from __future__ import annotations
 
-from taskkinds.base import ExportFormat, TaskKind
-from taskkinds.transcription import checks, export, model
+from taskkinds.base import ExportFormat, LazyFunction, TaskKind
+from taskkinds.transcription import checks, model
+
+_EXPORT = "taskkinds.transcription.export"
 
 KIND = TaskKind(
     id="transcription",
@@ -21,9 +23,20 @@ KIND = TaskKind(
     summarize=model.summarize,
     editor_path="taskkinds.transcription.editor:TranscriptionEditor",
     export_formats=(
-        ExportFormat(name="text", title="Plain text", suffix=".txt", write=export.to_plain_text),
-        ExportFormat(name="webvtt", title="WebVTT", suffix=".vtt", write=export.to_webvtt),
-        ExportFormat(name="srt", title="SubRip (SRT)", suffix=".srt", write=export.to_srt),
-        ExportFormat(name="json", title="JSON", suffix=".json", write=export.to_json),
+        ExportFormat(
+            name="text",
+            title="Plain text",
+            suffix=".txt",
+            write=LazyFunction(f"{_EXPORT}:to_plain_text"),
+        ),
+        ExportFormat(
+            name="webvtt", title="WebVTT", suffix=".vtt", write=LazyFunction(f"{_EXPORT}:to_webvtt")
+        ),
+        ExportFormat(
+            name="srt", title="SubRip (SRT)", suffix=".srt", write=LazyFunction(f"{_EXPORT}:to_srt")
+        ),
+        ExportFormat(
+            name="json", title="JSON", suffix=".json", write=LazyFunction(f"{_EXPORT}:to_json")
+        ),
     ),
 )

@@ -26,8 +26,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
-
 from taskkinds.base import Problem, Severity
 from taskkinds.transcription.model import TranscriptionPayload, TranscriptionResult
 from taskkinds.transcription.segments import BracketProblem, scan_tags, tag_key
@@ -294,6 +292,8 @@ def word_error_rate(*, reference: str, hypothesis: str) -> float:
     0.0 is perfect; it can exceed 1.0 when many words are inserted. An empty reference
     gives 0.0 against an empty hypothesis and 1.0 otherwise.
     """
+    from rapidfuzz.distance import Levenshtein  # for grading only: opening a task skips it
+
     ref, hyp = scoring_words(reference), scoring_words(hypothesis)
     return _rate(Levenshtein.distance(ref, hyp), len(ref), len(hyp))
 
@@ -302,6 +302,8 @@ def character_error_rate(*, reference: str, hypothesis: str) -> float:
     """Character edits over the reference's character count, comparing the
     ``scoring_words`` of each joined by single spaces (spaces count as characters).
     Same conventions as ``word_error_rate``."""
+    from rapidfuzz.distance import Levenshtein
+
     ref, hyp = " ".join(scoring_words(reference)), " ".join(scoring_words(hypothesis))
     return _rate(Levenshtein.distance(ref, hyp), len(ref), len(hyp))
 

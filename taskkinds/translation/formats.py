@@ -14,11 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from taskkinds.base import ExportItem
 from taskkinds.translation.export import one_language_pair, result_of
-from taskkinds.translation.memory import (
+from taskkinds.translation.memory_entries import (
     MemoryEntry,
     Origin,
     payload_entries,
@@ -51,7 +49,8 @@ class FormatError(ValueError):
 
 
 def _toolkit() -> Any:
-    """translate-toolkit's storage modules, imported on first use (they load lxml)."""
+    """translate-toolkit's storage modules, imported on first use (they load lxml, which
+    this module also imports only where it uses it)."""
     from translate.storage import po, tmx, xliff, xliff2
 
     return po, tmx, xliff, xliff2
@@ -88,6 +87,8 @@ def to_xliff12(items: Sequence[ExportItem]) -> bytes:
     ``state="needs-review-translation"`` while it awaits review of a memory match;
     a blank one has no target. Raises ``ValueError`` as ``to_xliff2`` does.
     """
+    from lxml import etree
+
     tasks = one_language_pair(items)
     store = _xliff12_store(tasks[0][1].source_lang, tasks[0][1].target_lang)
     for item, payload in tasks:
@@ -291,6 +292,8 @@ def _xliff2_text(element: Any) -> str:
     markup flattened to its text."""
     if element is None:
         return ""
+    from lxml import etree
+
     parts = [element.text or ""]
     for child in element:
         if etree.QName(child).localname == "cp":
@@ -376,6 +379,8 @@ def read_targets(data: bytes, name: str) -> dict[str, dict[str, str]]:
 
 def _file_original(element: Any) -> str:
     """The ``original`` of the XLIFF ``<file>`` holding ``element`` (groups may lie between)."""
+    from lxml import etree
+
     for ancestor in element.iterancestors():
         if etree.QName(ancestor).localname == "file":
             return str(ancestor.get("original", ""))

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from taskkinds.base import Problem, Severity
 from taskkinds.translation.glossary import Glossary
-from taskkinds.translation.memory import normalize_source, same_language
+from taskkinds.translation.memory_entries import normalize_source, same_language
 from taskkinds.translation.placeables import placeable_spans
 
 __all__ = [

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskkinds.base import KindMemory
-from taskkinds.translation.memory import MemoryEntry, TranslationMemory, own_entries
+from taskkinds.translation.memory_entries import MemoryEntry, own_entries
 from taskkinds.translation.model import GlossaryTerm, TranslationPayload, TranslationResult
+
+if TYPE_CHECKING:
+    from taskkinds.translation.memory import TranslationMemory
 
 __all__ = [
     "MEMORY",
@@ -67,6 +70,8 @@ def learn(payload: TranslationPayload, result: TranslationResult) -> list[dict[s
 
 def build_workspace(key: str, records: list[dict[str, Any]]) -> Workspace:
     """A workspace from every record kept under ``key``; unreadable records are skipped."""
+    from taskkinds.translation.memory import TranslationMemory  # numpy and rapidfuzz
+
     source, _, target = key.partition(">")
     workspace = Workspace(source, target, TranslationMemory(source, target))
     add_records(workspace, records)

@@ -39,7 +39,7 @@ from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
 from app.worktime import BreakBanner, WorkTime
-from taskkinds import TaskKind, UnknownKind
+from taskkinds import LazyFunction, TaskKind, UnknownKind
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -435,8 +435,12 @@ class MainWindow(QMainWindow):
                 return None
             registry = self.ctx.registry
             if registry is not None and task["kind"] in registry:
-                # Import the editor's module here, not on the UI thread; it creates no widget.
-                registry.get(task["kind"]).load_editor()
+                # Import the editor's module (it creates no widget) and the checks here, not
+                # on the UI thread.
+                kind = registry.get(task["kind"])
+                kind.load_editor()
+                if isinstance(kind.validate, LazyFunction):
+                    kind.validate.resolve()
             if task["state"] in SUBMITTED_STATES:
                 latest = store.latest_outbox_row(key)
                 task["note"] = latest.note if latest else ""

@@ -7,7 +7,6 @@ sign-in dialog says so. Never anywhere else.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from dataclasses import asdict, dataclass
@@ -76,11 +75,15 @@ class TokenVault:
         self.profile = profile
 
     def _name(self, account: ServerAccount) -> str:
+        import hashlib  # OpenSSL's libcrypto: loaded when an account is used, not at start
+
         # The profile is part of the name: two profiles signed in as the same person stay apart.
         profile_tag = hashlib.sha256(str(self.profile.root.resolve()).encode()).hexdigest()[:12]
         return f"{account.contributor_id}@{account.url}#{profile_tag}"
 
     def _file(self, account: ServerAccount) -> Path:
+        import hashlib
+
         digest = hashlib.sha256(self._name(account).encode()).hexdigest()[:24]
         return self.profile.root / "private" / f"token-{digest}"
 

@@ -64,7 +64,9 @@ class SyncService(QObject):
         self._timer.timeout.connect(self.sync_now)
         self._fromWorker.connect(lambda fn, arg: fn(arg))
         self.state = SyncState("signed_out", self.tr("Offline — not signed in to a server"))
-        self._watch_network()
+        # Watched once there is a server to sync with: the system's network backend (glib,
+        # D-Bus) costs a profile that only works offline some megabytes for nothing.
+        self._watching = False
 
     # -- account
 
@@ -84,6 +86,8 @@ class SyncService(QObject):
     def _loaded(self, loaded: tuple[ServerAccount | None, str | None]) -> None:
         account, token = loaded
         self.account, self._token = account, token
+        if account is not None:
+            self._watch_network()
         if account is None:
             self._set(SyncState("signed_out", self.tr("Offline — not signed in to a server")))
         elif token is None:
@@ -98,6 +102,7 @@ class SyncService(QObject):
     def signed_in(self, account: ServerAccount, token: str) -> None:
         """Called by the sign-in dialog once the server accepted the credentials."""
         self.account, self._token, self._failures = account, token, 0
+        self._watch_network()
         self.sync_now()
 
     @property
@@ -280,6 +285,9 @@ class SyncService(QObject):
 
     def _watch_network(self) -> None:
         """Sync as soon as the system says the network is back, where Qt can tell."""
+        if self._watching:
+            return
+        self._watching = True
         try:
             from PySide6.QtNetwork import QNetworkInformation
 

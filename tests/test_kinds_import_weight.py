@@ -31,6 +31,7 @@ HEAVY = (
     "PIL",
     "scipy",
     "PySide6",
+    "hashlib",  # OpenSSL's libcrypto, 3 MiB resident
 )
 
 REPORT = f"""

@@ -172,3 +172,59 @@ def test_settings_round_trip_and_survive_reopening(profile) -> None:  # type: ig
         assert store.integrity_check() == "ok"
     finally:
         store.close()
+
+
+def test_everyday_work_never_loads_sqlite_utils_or_numpy(tmp_path: Path) -> None:
+    """Drafts, submits, settings, events and task time go through the plain connection:
+    sqlite-utils (155 modules, and numpy which it imports) is only for migrations and
+    bulk writes."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "profile.sqlite3"
+    store = Store(path)
+    keys = add_bundle(store, tasks=2)
+    store.close()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from app.store import Store
+        store = Store({str(path)!r})
+        store.save_draft({keys[0]!r}, {{"text": "brouillon"}})
+        store.set_setting("window.last_task", {keys[0]!r})
+        store.add_task_time({keys[0]!r}, 12.0, 30.0)
+        store.submit({keys[0]!r}, {{"text": "fini"}})
+        store.log_event("opened", {keys[1]!r})
+        store.save_draft({keys[1]!r}, {{"text": "suite"}})
+        print(sorted(m for m in ("sqlite_utils", "numpy", "click") if m in sys.modules))
+        store.close()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    store = Store(path)
+    try:
+        assert store.outbox()[0].task_id == keys[0]
+        assert store.draft(keys[1]) == {"text": "suite"}
+        assert store.setting("window.last_task") == keys[0]
+        assert store.task_time(keys[0]) == (12.0, 30.0)
+    finally:
+        store.close()
+
+
+def test_a_failure_inside_a_nested_write_undoes_only_its_part(store: Store) -> None:
+    keys = add_bundle(store, tasks=2)
+    with store._atomic():
+        store.save_draft(keys[0], {"text": "kept"})
+        with pytest.raises(RuntimeError), store._atomic():
+            store.save_draft(keys[1], {"text": "undone"})
+            raise RuntimeError("inner failure")
+    assert store.draft(keys[0]) == {"text": "kept"}
+    assert store.draft(keys[1]) is None
+    with pytest.raises(RuntimeError), store._atomic():
+        store.set_setting("a", 1)
+        raise RuntimeError("outer failure")
+    assert store.setting("a") is None and not store.conn.in_transaction

@@ -52,8 +52,10 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        # Reads use the plain connection; sqlite-utils is loaded on the first write.
+        # Reads and everyday writes use the plain connection; sqlite-utils is loaded for
+        # migrations and bulk writes (a bundle's import, a sync pass).
         self.conn = connect(self.path)
+        self._savepoints = 0
         try:
             self.schema_version = migrate(self.conn, path=self.path)
         except sqlite3.DatabaseError as exc:
@@ -76,10 +78,33 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
-        """One transaction; a full disk comes out as ``ProfileDiskFull`` (rolled back)."""
+        """One transaction (a savepoint inside another), as sqlite-utils' ``atomic`` does
+        but on the plain connection: drafts, submits and settings, the writes of everyday
+        work, never load sqlite-utils (and numpy, which it imports). A full disk comes out
+        as ``ProfileDiskFull``, rolled back."""
+        conn = self.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                self._savepoints += 1
+                name = f"ouvrage_{self._savepoints}"
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield
+                except BaseException:
+                    if conn.in_transaction:  # an error may have ended the transaction
+                        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                        conn.execute(f"RELEASE SAVEPOINT {name}")
+                    raise
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+                return
+            conn.execute("BEGIN")
+            try:
                 yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
         except sqlite3.OperationalError as exc:
             if is_disk_full(exc):
                 raise ProfileDiskFull(self.path) from exc
@@ -248,12 +273,11 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
                 raise AlreadySubmitted(key)
             now = now_iso()
             kind = self.conn.execute("SELECT kind FROM tasks WHERE id = ?", [key]).fetchone()[0]
-            self.db.table("outbox").insert(
-                {
-                    "uuid": key_uuid, "task_id": key, "kind": kind, "result": _json(result),
-                    "created_at": now, "state": "queued", "attempts": 0,
-                }
-            )  # fmt: skip
+            self.conn.execute(
+                "INSERT INTO outbox (uuid, task_id, kind, result, created_at, state, attempts) "
+                "VALUES (?, ?, ?, ?, ?, 'queued', 0)",
+                [key_uuid, key, kind, _json(result), now],
+            )
             self.conn.execute("DELETE FROM drafts WHERE task_id = ?", [key])
             self.conn.execute(
                 "UPDATE tasks SET state = 'queued', updated_at = ? WHERE id = ?", [now, key]
@@ -329,7 +353,11 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
 
     def set_setting(self, key: str, value: Any) -> Change:
         with self._atomic():
-            self.db.table("settings").upsert({"key": key, "value": _json(value)}, pk="key")
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, _json(value)],
+            )
         return Change(settings=frozenset({key}))
 
     def log_event(self, type_: str, task_id: str | None = None, **detail: Any) -> None:
@@ -352,6 +380,7 @@ class Store(SyncRecords, KindMemoryRecords, TaskTimeRecords):
         return row[0]
 
     def _event(self, type_: str, task_id: str | None, detail: Mapping[str, Any]) -> None:
-        self.db.table("events").insert(
-            {"at": now_iso(), "type": type_, "task_id": task_id, "detail": _json(dict(detail))}
+        self.conn.execute(
+            "INSERT INTO events (at, type, task_id, detail) VALUES (?, ?, ?, ?)",
+            [now_iso(), type_, task_id, _json(dict(detail))],
         )

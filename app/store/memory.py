@@ -7,7 +7,6 @@ A mixin of ``Store``: it relies on ``conn`` and ``db`` from there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -44,6 +43,8 @@ class KindMemoryRecords:
     def add_memory_records(self, kind: str, key: str, records: Iterable[Mapping[str, Any]]) -> int:
         """Keep ``records`` for ``kind`` under ``key``; a record already kept (the same
         content) is not added twice. Returns how many were new."""
+        import hashlib  # OpenSSL's libcrypto, 3 MiB: only once something is learned
+
         now = now_iso()
         rows = []
         for record in records:

@@ -3,7 +3,7 @@
 Both steps run off the UI thread (QImage, unlike QPixmap, may be built on any
 thread). Qt's own readers decode straight into the QImage the canvas paints, so the
 photo is in memory once, never as a decoded copy beside it. A large JPEG is first
-decoded at reduced size with Pillow's DCT scaling, a large WebP at reduced size by
+decoded at reduced size by libjpeg's DCT scaling, a large WebP at reduced size by
 libwebp's scaling; any other large photo is decoded once, and a reduced copy of it is
 painted while the rest is prepared. Whatever Qt cannot read (or a JPEG cut short, which
 Qt would fill with grey) goes through Pillow (``images.open_rgb``), which reads it or
@@ -15,14 +15,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, open_rgb
 from widgets.imagecanvas import PREVIEW_SIDE, rgb_to_qimage
+
+if TYPE_CHECKING:
+    from PIL import Image  # only for what Qt cannot read
 
 __all__ = ["FirstLook", "FullPhoto", "first_look", "full_photo"]
 
@@ -68,7 +71,7 @@ def first_look(path: Path) -> FirstLook:
         preview = reader.read()  # libwebp decodes straight to the reduced size
         return FirstLook(None if preview.isNull() else _rgb32(preview), None)
     decoded = _read_full(path)
-    if isinstance(decoded, Image.Image):
+    if not isinstance(decoded, QImage):  # Pillow read what Qt could not
         if factor <= 1:
             return FirstLook(None, decoded)
         reduced = np.asarray(decoded.reduce(factor), dtype=np.uint8)
@@ -90,7 +93,7 @@ def full_photo(path: Path, decoded: QImage | Image.Image | None = None) -> FullP
     Raises ``ImageUnreadable`` when the photo is missing, damaged or too large.
     """
     image = _read_full(path) if decoded is None else decoded
-    qimage = pil_to_qimage(image) if isinstance(image, Image.Image) else image
+    qimage = image if isinstance(image, QImage) else pil_to_qimage(image)
     return FullPhoto(rgb_view(qimage), qimage)
 
 
@@ -172,18 +175,21 @@ def rgb_view(image: QImage) -> np.ndarray:
 
 
 def _jpeg_preview(path: Path) -> QImage | None:
-    """A reduced decode of a large JPEG, or None for anything else (or any trouble)."""
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-            too_big = width * height > DEFAULT_MAX_PIXELS  # load_rgb will say why
-            if max(width, height) <= JPEG_PREVIEW_SIDE or too_big or image.format != "JPEG":
-                return None
-            longest = max(width, height)
-            image.draft(
-                "RGB", (width * JPEG_PREVIEW_SIDE // longest, height * JPEG_PREVIEW_SIDE // longest)
-            )
-            pixels = np.asarray(image.convert("RGB"))
-    except Exception:  # noqa: BLE001 - the full decode that follows says what is wrong
+    """A reduced decode of a large JPEG by libjpeg's DCT scaling (1/2, 1/4 or 1/8, the
+    smallest still at least ``JPEG_PREVIEW_SIDE`` long), or None for anything else (or
+    any trouble: the full decode that follows says what is wrong)."""
+    reader = _reader(path)
+    if bytes(reader.format().data()).lower() not in (b"jpeg", b"jpg"):
         return None
-    return rgb_to_qimage(np.ascontiguousarray(pixels))
+    size = reader.size()
+    width, height = size.width(), size.height()
+    longest = max(width, height)
+    if longest <= JPEG_PREVIEW_SIDE or width * height > DEFAULT_MAX_PIXELS:
+        return None
+    if not _jpeg_complete(path):
+        return None
+    factor = next(f for f in (8, 4, 2, 1) if longest / f >= JPEG_PREVIEW_SIDE)
+    # The size libjpeg gives at 1/factor, so Qt does not scale again after it.
+    reader.setScaledSize(QSize(-(-width // factor), -(-height // factor)))
+    preview = reader.read()
+    return None if preview.isNull() else _rgb32(preview)

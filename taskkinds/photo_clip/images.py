@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["DEFAULT_MAX_PIXELS", "FORMATS", "ImageUnreadable", "load_rgb", "open_rgb"]
 
@@ -52,6 +55,8 @@ def open_rgb(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     ``ImageUnreadable`` when the file is missing, not one of those formats, too large,
     truncated or otherwise damaged.
     """
+    from PIL import Image, UnidentifiedImageError  # the editor reads through Qt first
+
     path = Path(path)
     try:
         with warnings.catch_warnings():

@@ -13,7 +13,6 @@ Codes: ``glossary_term_missing``, ``glossary_forbidden_term``, ``end_punctuation
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
@@ -394,6 +393,8 @@ def dismissal_key(problem: Problem) -> str:
     The same warning keeps its key across edits that do not change it; a different
     finding of the same kind (other numbers, another term) gets a new key.
     """
+    import hashlib  # loads OpenSSL's libcrypto: not when the kind is merely listed
+
     digest = hashlib.sha1(problem.message.encode("utf-8")).hexdigest()[:8]
     return f"{problem.where}:{problem.code}:{digest}"
 

@@ -4,7 +4,9 @@ The mock server adds 200 ms to every answer (its latency fault). Ouvrage's
 ``sync_once`` sends the outbox in batches; the baseline sends one result per
 request, measured on a sample and scaled to the full count (5,000 requests at
 200 ms would take 17 minutes). Both run in the same process, against the same
-server, in the same run.
+server, in the same run. JSON bodies go gzipped over 1 KiB both ways: the bytes
+on the wire (the client's own counts) are given beside the JSON, for the upload
+and, after it, for one earnings page of 500 entries and the demo catalogue.
 
     python -m bench.sync [--results 5000] [--latency-ms 200] [--sample 100] [--json]
 """
@@ -34,6 +36,16 @@ def _results_for(store, keys: list[str]) -> None:  # type: ignore[no-untyped-def
         store.submit(key, {"version": 1, "targets": targets})
 
 
+def _answer_bytes(client, call) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The JSON of one answer, and the bytes it took on the wire (gzipped if over 1 KiB)."""
+    before = client.body_bytes_received
+    answer = call()
+    return {
+        "json_bytes": len(answer.model_dump_json().encode()),
+        "wire_bytes": client.body_bytes_received - before,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=5_000)
@@ -46,6 +58,7 @@ def main() -> None:
     from app.profile import Profile
     from app.store import Store
     from app.sync_adapter import StoreSync
+    from mockserver.catalogue import publish_demo_catalogue
     from mockserver.testing import running_server
     from sync.engine import sync_once
     from sync.protocol import ResultBatch, ResultItem
@@ -80,10 +93,12 @@ def main() -> None:
 
             server.admin.set_faults(FaultSettings(latency_ms=args.latency_ms))
             before = client.requests_sent
+            sent_before = client.body_bytes_sent
             started = time.perf_counter()
             report = sync_once(client, StoreSync(store))
             batched_s = time.perf_counter() - started
             batched_requests = client.requests_sent - before
+            batched_wire = client.body_bytes_sent - sent_before
             assert report.accepted == args.results, report
 
             # Baseline: the same kind of results, one per request.
@@ -99,6 +114,12 @@ def main() -> None:
                 answer = client.submit(ResultBatch(results=[item]))
                 assert answer.acks[0].status.value == "accepted", answer
             single_s = (time.perf_counter() - started) / max(1, len(sample_keys))
+            server.admin.clear_faults()
+            answers = {
+                "earnings_500": _answer_bytes(client, lambda: client.earnings(None, limit=500)),
+            }
+            publish_demo_catalogue(server.state)
+            answers["demo_catalogue"] = _answer_bytes(client, client.catalogue)
             store.close()
 
     batches = -(-args.results // 500)
@@ -111,6 +132,8 @@ def main() -> None:
         "results": args.results,
         "latency_ms": args.latency_ms,
         "payload_bytes": payload_bytes,
+        "batched_body_wire_bytes": batched_wire,
+        "answers": answers,
         "batched_seconds": batched_s,
         "batched_requests": batched_requests,
         "requests_per_100_results": 100 * batched_requests / args.results,
@@ -130,6 +153,11 @@ def main() -> None:
     print(f"  Ouvrage batched sync      {batched_s:8.1f} s  {batched_requests:5d} requests  "
           f"{result['requests_per_100_results']:.2f} per 100 results (goal <= 1)")  # fmt: skip
     print(f"  ideal (1 round trip/batch) {ideal_s:7.1f} s  ratio {result['ratio_to_ideal']:.2f}x")
+    print(f"  request bodies of the pass: {batched_wire / 1024:.0f} KiB on the wire (the result "
+          f"payloads alone are {payload_bytes / 1024:.0f} KiB of JSON)")  # fmt: skip
+    for name, sizes in answers.items():
+        print(f"  {name}: {sizes['wire_bytes'] / 1024:.1f} KiB on the wire for "
+              f"{sizes['json_bytes'] / 1024:.1f} KiB of JSON")  # fmt: skip
     speedup = result["speedup_vs_one_per_result"]
     print(f"  one request per result    {one_per_result_s:8.1f} s  (scaled from {len(sample_keys)})"
           f"  -> batched is {speedup:.0f}x faster (goal >= 20x)")  # fmt: skip

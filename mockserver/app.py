@@ -2,7 +2,8 @@
 
 Handlers are plain functions (FastAPI runs them on worker threads); the rules
 live in ``leasing``, ``submissions`` and ``earnings``. Every error, including
-unknown routes and malformed requests, answers an ``ErrorBody``.
+unknown routes and malformed requests, answers an ``ErrorBody``. Request bodies
+may come gzipped and JSON answers go gzipped when asked (``compression``).
 """
 
 # No ``from __future__ import annotations``: FastAPI must see the route annotations,
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mockserver import accounts, accuracy, earnings, leasing, qualifications, submissions
 from mockserver.admin import admin_router
+from mockserver.compression import GzipCoding
 from mockserver.download import archive_response
 from mockserver.errors import ApiError, error_response, unauthorized
 from mockserver.faults import FaultInjector, quiet_injected_cuts
@@ -63,6 +65,8 @@ def create_app(state: ServerState) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(_contributor_router(state))
     app.include_router(admin_router(state))
+    # The last added runs first: faults act on what goes on the wire, gzipped or not.
+    app.add_middleware(GzipCoding, largest_body=state.options.largest_upload_bytes)
     app.add_middleware(FaultInjector, controller=state.faults)
     quiet_injected_cuts()
     app.state.server = state

@@ -5,15 +5,21 @@ bytes, answer 5xx without running the endpoint, cut a body mid-way, run the
 endpoint and then drop its answer, or garble the JSON. One seeded
 ``random.Random`` takes every decision (a fixed number of draws per request),
 so the same seed and the same sequence of requests replay the same faults.
+It is the outermost layer, so it sees bodies as they go over the wire (gzipped
+where they are): its cuts and trickles count those bytes, and its
+``TrafficLog`` records them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import random
 import threading
 import time
+import zlib
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +84,48 @@ class FaultPlan:
         return self == FaultPlan(retry_after_s=self.retry_after_s)
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer on a faultable path, as they went over the wire."""
+
+    method: str
+    path: str
+    request_coding: str  # the request's Content-Encoding, "" for none
+    request_bytes: int  # request body bytes received (still gzipped if they were)
+    status: int | None  # None: no answer was started
+    answer_coding: str  # the answer's Content-Encoding, "" for none
+    answer_bytes: int  # answer body bytes sent, after any cut or garbling
+
+
+class TrafficLog:
+    """The last exchanges on faultable paths (the most recent 10,000), for tests and testers
+    who want to see what really went over the wire."""
+
+    def __init__(self, keep: int = 10_000) -> None:
+        self._exchanges: deque[Exchange] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def record(self, exchange: Exchange) -> None:
+        with self._lock:
+            self._exchanges.append(exchange)
+
+    def exchanges(self, method: str | None = None, path: str | None = None) -> list[Exchange]:
+        """Oldest first; only those of ``method`` and ``path`` when given."""
+        with self._lock:
+            return [
+                e
+                for e in self._exchanges
+                if (method is None or e.method == method) and (path is None or e.path == path)
+            ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._exchanges.clear()
+
+
 class FaultController:
-    """The current ``FaultSettings`` and the seeded generator that applies them."""
+    """The current ``FaultSettings``, the seeded generator that applies them, and the
+    ``TrafficLog`` of what the injector let through."""
 
     def __init__(
         self,
@@ -92,6 +138,7 @@ class FaultController:
         self._random = random.Random(seed)
         self._on_change = on_change
         self._lock = threading.Lock()
+        self.traffic = TrafficLog()
 
     @property
     def settings(self) -> FaultSettings:
@@ -146,6 +193,13 @@ class FaultInjector:
         if scope["type"] != "http" or not is_faultable(scope["path"]):
             await self.app(scope, receive, send)
             return
+        meter = _Meter(scope, receive, send)
+        try:
+            await self._faulted(scope, meter.receive, meter.send)
+        finally:
+            self.controller.traffic.record(meter.exchange())
+
+    async def _faulted(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         plan = self.controller.plan(scope["method"], scope["path"])
         if plan.clean:
             await self.app(scope, receive, send)
@@ -169,6 +223,52 @@ class FaultInjector:
             log.info("fault: dropped the answer to %s after running it", where)
         # After a cut or a drop we return with the response unfinished: the server
         # then closes the connection, and the client sees a truncated answer.
+
+
+class _Meter:
+    """Wraps ``receive`` and ``send`` to count the body bytes each way and note their coding."""
+
+    def __init__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        self._scope = scope
+        self._receive = receive
+        self._send = send
+        self._received = 0
+        self._sent = 0
+        self._status: int | None = None
+        self._answer_coding = ""
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._received += len(message.get("body", b""))
+        return message
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self._status = message.get("status")
+            self._answer_coding = _header(message, b"content-encoding")
+        elif message["type"] == "http.response.body":
+            self._sent += len(message.get("body", b""))
+        await self._send(message)
+
+    def exchange(self) -> Exchange:
+        return Exchange(
+            method=self._scope["method"],
+            path=self._scope["path"],
+            request_coding=_header(self._scope, b"content-encoding"),
+            request_bytes=self._received,
+            status=self._status,
+            answer_coding=self._answer_coding,
+            answer_bytes=self._sent,
+        )
+
+
+def _header(holder: Message, name: bytes) -> str:
+    """A header of a scope or a response start, "" if absent."""
+    for key, value in holder.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return ""
 
 
 class _ConnectionCut(Exception):
@@ -210,7 +310,7 @@ class _FaultyWriter:
             self._held_body.append(body)
             if more_body:
                 return
-            body = _garble(b"".join(self._held_body))
+            body = _garble_coded(self._held_start, b"".join(self._held_body))
             await self._send(_with_length(self._held_start, len(body)))
             self._held_start = None
         await self._emit(body, more_body)
@@ -261,6 +361,18 @@ def _is_json(start: Message) -> bool:
 def _garble(body: bytes) -> bytes:
     """Half the JSON, then bytes that make it unparsable whatever came before."""
     return body[: len(body) // 2] + _GARBAGE
+
+
+def _garble_coded(start: Message, body: bytes) -> bytes:
+    """``_garble`` on the JSON itself: a gzipped answer is unpacked, garbled and packed again,
+    so the client gets valid gzip of broken JSON (a broken server, not a broken link)."""
+    if _header(start, b"content-encoding").strip().lower() != "gzip":
+        return _garble(body)
+    try:
+        plain = gzip.decompress(body)
+    except (OSError, EOFError, zlib.error):
+        return _garble(body)
+    return gzip.compress(_garble(plain), compresslevel=6, mtime=0)
 
 
 def _with_length(start: Message, length: int) -> Message:

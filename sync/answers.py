@@ -2,9 +2,10 @@ r"""Reading a server's answers: statuses, bodies and failures turned into ``Serv
 
 Qt-free, no SQL. ``ServerClient`` sends; these functions decide what came
 back: ``status_error`` for a non-2xx status, ``read_bounded`` and
-``parse_answer`` for a JSON body read with a size limit and validated against
-its model, ``transport_error`` for whatever ``requests``, ``urllib3`` or the
-socket raised. ``host`` is the server as messages name it.
+``parse_answer`` for a JSON body read with a size limit (unpacked from gzip
+when it came compressed) and validated against its model, ``transport_error``
+for whatever ``requests``, ``urllib3`` or the socket raised. ``host`` is the
+server as messages name it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import urllib3.exceptions
 from pydantic import BaseModel, ValidationError
 
 from sync.bundle_errors import shown, size_text, summarize
+from sync.compression import DamagedCoding, InflatesTooFar, UnknownCoding, inflater_for
 from sync.errors import (
     CertificateRefused,
     MalformedAnswer,
@@ -92,38 +94,67 @@ def _error_body(host: str, response: requests.Response, seconds: float) -> Error
 def read_bounded(
     host: str, response: requests.Response, limit: int, *, seconds: float | None = None
 ) -> bytes:
-    """The whole (decoded) body, refused (``MalformedAnswer``) once it passes ``limit`` bytes.
+    """The whole body, unpacked if the server sent it gzipped (``Content-Encoding``).
 
-    ``seconds`` bounds the whole read: a server that trickles a byte at a time
-    never trips the per-read timeout, so without it a sync could hang for hours.
-    Raises ``NetworkUnavailable`` if the connection fails or the deadline passes.
+    Refused (``MalformedAnswer``) once the body passes ``limit`` bytes as it
+    arrives or once unpacked, before more than ``limit`` bytes are held: a small
+    gzip bomb is stopped as early as a long body. A damaged gzip stream, or a
+    coding other than gzip, is a ``MalformedAnswer`` too. ``seconds`` bounds the
+    whole read: a server that trickles a byte at a time never trips the per-read
+    timeout, so without it a sync could hang for hours. Raises
+    ``NetworkUnavailable`` if the connection fails or the deadline passes.
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise MalformedAnswer(host, _too_large(int(declared), limit))
+    try:
+        inflater = inflater_for(response.headers.get("Content-Encoding"), limit)
+    except UnknownCoding as exc:
+        coding = shown(exc.coding, 40)
+        raise MalformedAnswer(
+            host, f"its answer is compressed as '{coding}', which Ouvrage cannot read"
+        ) from None
     deadline = time.monotonic() + seconds if seconds is not None else None
     body = bytearray()
-    # read1 returns whatever has arrived, so the deadline is checked between trickles.
-    read1 = getattr(response.raw, "read1", None)
-    chunks: Iterable[bytes] = (
-        iter(lambda: read1(READ_CHUNK, decode_content=True), b"")
-        if read1 is not None
-        else response.iter_content(READ_CHUNK)
-    )
+    arrived = 0
     try:
-        for chunk in chunks:
-            body += chunk
+        for chunk in _raw_chunks(response):
+            arrived += len(chunk)
+            if arrived > limit:
+                raise MalformedAnswer(host, _too_large(None, limit))
+            if inflater is not None:
+                inflater.feed(chunk, body)
+            else:
+                body += chunk
             if len(body) > limit:
                 raise MalformedAnswer(host, _too_large(None, limit))
             if deadline is not None and time.monotonic() > deadline:
                 raise NetworkUnavailable(
                     host, f"its answer trickles in too slowly (over {seconds:.0f} s)"
                 )
+        if inflater is not None:
+            inflater.end()
+    except InflatesTooFar:
+        raise MalformedAnswer(host, _too_large(None, limit, unpacked=True)) from None
+    except DamagedCoding as exc:
+        raise MalformedAnswer(host, f"its gzip-compressed answer is damaged ({exc})") from None
     except ServerError:
         raise
     except Exception as exc:
         raise transport_error(host, exc) from exc
     return bytes(body)
+
+
+def _raw_chunks(response: requests.Response) -> Iterable[bytes]:
+    """The body's bytes as they come off the connection, still compressed if they were."""
+    raw = response.raw
+    # read1 returns whatever has arrived, so the deadline is checked between trickles.
+    read1 = getattr(raw, "read1", None)
+    if read1 is not None:
+        return iter(lambda: read1(READ_CHUNK, decode_content=False), b"")
+    if hasattr(raw, "stream"):  # pragma: no cover - urllib3 older than 2.3
+        return raw.stream(READ_CHUNK, decode_content=False)  # type: ignore[no-any-return]
+    return iter(lambda: raw.read(READ_CHUNK), b"")  # pragma: no cover - a file-like body
 
 
 def parse_answer(host: str, raw: bytes, model: type[M]) -> M:
@@ -223,9 +254,10 @@ def _redirect_target(response: requests.Response) -> str:
     return f"{target.scheme}://{target.netloc}{target.path}"
 
 
-def _too_large(declared: int | None, limit: int) -> str:
+def _too_large(declared: int | None, limit: int, *, unpacked: bool = False) -> str:
     size = f" ({size_text(declared)})" if declared is not None else ""
-    return f"its answer is too large{size}; Ouvrage accepts at most {size_text(limit)}"
+    when = " once unpacked" if unpacked else ""
+    return f"its answer is too large{size}{when}; Ouvrage accepts at most {size_text(limit)}"
 
 
 def _what(model: type[BaseModel]) -> str:

@@ -7,7 +7,10 @@ JSON answer is read with a size limit and validated against its
 subclass (see ``sync.errors``, made by ``sync.answers``) whose message names
 the host and what to do.
 Transient failures are retried through a ``RetryPolicy``; see ``claim`` for
-the one request that is not blindly repeatable.
+the one request that is not blindly repeatable. JSON goes both ways gzipped
+when it is worth it (``sync.compression``): request bodies over 1 KiB, unless
+the server refused that once with 415, and answers the server chooses to
+compress. Archives never: their byte ranges and checksums are of the file.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sync.answers import (
     transport_error,
 )
 from sync.bundle_errors import shown, summarize
+from sync.compression import SMALLEST_COMPRESSED, gzip_body
 from sync.deadline import DeadlineAdapter, headers_deadline
 from sync.errors import (
     BadServerAddress,
@@ -124,6 +128,10 @@ class ServerClient:
         self._session = session if session is not None else _new_session()
         self._lock = threading.Lock()
         self._requests_sent = 0
+        self._body_bytes_sent = 0
+        self._body_bytes_received = 0
+        # Cleared for good (for this client, so this server) when it answers 415 to gzip.
+        self._gzip_requests = True
 
     # --- housekeeping ------------------------------------------------------------------
 
@@ -132,6 +140,25 @@ class ServerClient:
         """How many HTTP requests this client has sent, retries included."""
         with self._lock:
             return self._requests_sent
+
+    @property
+    def body_bytes_sent(self) -> int:
+        """Bytes of request bodies sent, as they went on the wire (gzipped when they were)."""
+        with self._lock:
+            return self._body_bytes_sent
+
+    @property
+    def body_bytes_received(self) -> int:
+        """Bytes of JSON answer bodies (error bodies included) as they came off the wire,
+        before unpacking; archives are not counted (``download_archive`` counts those)."""
+        with self._lock:
+            return self._body_bytes_received
+
+    @property
+    def gzips_requests(self) -> bool:
+        """Whether large request bodies still go gzipped: False once the server answered
+        415 (Unsupported Media Type) to one."""
+        return self._gzip_requests
 
     def close(self) -> None:
         """Close the connections of the session this client created (not one passed in)."""
@@ -302,6 +329,9 @@ class ServerClient:
 
         Safe to repeat: each result carries its idempotency key, and a key the
         server has seen comes back ``duplicate`` instead of being counted again.
+        A batch over 1 KiB goes gzipped (``Content-Encoding: gzip``); a server
+        that answers 415 to that gets it again uncompressed, and every body
+        after it too.
         """
         return self.retry.call(
             lambda: self._exchange("POST", "/results", BatchResponse, body=batch), cancel=cancel
@@ -396,15 +426,44 @@ class ServerClient:
             data = body.model_dump_json().encode()
             headers["Content-Type"] = "application/json"
         url = f"{self.base_url}{API_PREFIX}{endpoint}"
-        with self._send(
+        with self._send_json(
             method, url, headers=headers, data=data, params=params, auth=auth
         ) as response:
-            if not 200 <= response.status_code < 300:
-                raise self._status_error(response)
-            raw = read_bounded(
-                self.host, response, self.max_json_bytes, seconds=self.answer_seconds
-            )
+            try:
+                if not 200 <= response.status_code < 300:
+                    raise self._status_error(response)
+                raw = read_bounded(
+                    self.host, response, self.max_json_bytes, seconds=self.answer_seconds
+                )
+            finally:
+                self._count_received(response)
         return parse_answer(self.host, raw, model)
+
+    def _send_json(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        data: bytes | None,
+        params: Mapping[str, str] | None,
+        auth: bool,
+    ) -> requests.Response:
+        """``_send`` with ``data`` gzipped when large; again uncompressed after a 415."""
+        if data is None or len(data) < SMALLEST_COMPRESSED or not self._gzip_requests:
+            return self._send(method, url, headers=headers, data=data, params=params, auth=auth)
+        packed = {**headers, "Content-Encoding": "gzip"}
+        response = self._send(
+            method, url, headers=packed, data=gzip_body(data), params=params, auth=auth
+        )
+        if response.status_code != 415:
+            return response
+        # 415 means the server did not run the request (RFC 7694), so even a claim can
+        # go again; this server gets identity from now on.
+        self._count_received(response)
+        response.close()
+        self._gzip_requests = False
+        return self._send(method, url, headers=headers, data=data, params=params, auth=auth)
 
     def _send(
         self,
@@ -416,9 +475,11 @@ class ServerClient:
         params: Mapping[str, str] | None = None,
         auth: bool = True,
     ) -> requests.Response:
-        headers = {"User-Agent": USER_AGENT, **headers}
+        # gzip only: it is the one coding ``sync.answers`` unpacks (archives ask for identity).
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **headers}
         with self._lock:
             self._requests_sent += 1
+            self._body_bytes_sent += len(data) if data is not None else 0
         with headers_deadline(self.answer_seconds) as watch:
             try:
                 return self._session.request(
@@ -440,6 +501,16 @@ class ServerClient:
                         f"its answer trickles in too slowly (over {self.answer_seconds:.0f} s)",
                     ) from exc
                 raise transport_error(self.host, exc) from exc
+
+    def _count_received(self, response: requests.Response) -> None:
+        """Add the body bytes read off ``response``'s connection so far (before unpacking)."""
+        tell = getattr(response.raw, "tell", None)
+        try:
+            arrived = int(tell()) if callable(tell) else 0
+        except Exception:  # noqa: BLE001 - a counter must never break a request
+            arrived = 0
+        with self._lock:
+            self._body_bytes_received += arrived
 
     def _status_error(self, response: requests.Response) -> ServerError:
         return status_error(

@@ -12,6 +12,7 @@ way a task server serves a bundle archive.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import re
@@ -39,7 +40,9 @@ class Request:
     body: bytes
 
     def json(self) -> Any:
-        return json.loads(self.body)
+        """The body as JSON, unpacked first if it came gzipped (the client gzips large ones)."""
+        coded = self.headers.get("content-encoding", "").lower() == "gzip"
+        return json.loads(gzip.decompress(self.body) if coded else self.body)
 
 
 @dataclass

@@ -106,6 +106,40 @@ def _gzip_bomb(request: RawRequest, out: Sender, rng: random.Random) -> None:
     out.answer(200, _BOMB, headers={"Content-Encoding": "gzip"})
 
 
+def _gzip_bomb_no_length(request: RawRequest, out: Sender, rng: random.Random) -> None:
+    out.answer(200, _BOMB, headers={"Content-Encoding": "gzip"}, length=False)
+
+
+def _gzip_bomb_error(request: RawRequest, out: Sender, rng: random.Random) -> None:
+    out.answer(503, _BOMB, headers={"Content-Encoding": "gzip"})
+
+
+def _gzip_in_gzip_bomb(request: RawRequest, out: Sender, rng: random.Random) -> None:
+    out.answer(200, gzip.compress(_BOMB, 9), headers={"Content-Encoding": "gzip, gzip"})
+
+
+def _gzip_damaged(request: RawRequest, out: Sender, rng: random.Random) -> None:
+    packed = bytearray(gzip.compress(sample_config().model_dump_json().encode()))
+    spot = rng.randrange(10, len(packed) - 8)  # past the header, before the checksum
+    packed[spot] ^= 1 << rng.randrange(8)
+    out.answer(200, bytes(packed), headers={"Content-Encoding": "gzip"})
+
+
+def _gzip_cut_short(request: RawRequest, out: Sender, rng: random.Random) -> None:
+    packed = gzip.compress(sample_config().model_dump_json().encode())
+    out.answer(
+        200, packed[: rng.randrange(10, len(packed) - 1)], headers={"Content-Encoding": "gzip"}
+    )
+
+
+def _coded_as(coding: str) -> Any:
+    def behave(request: RawRequest, out: Sender, rng: random.Random) -> None:
+        body = gzip.compress(sample_config().model_dump_json().encode())
+        out.answer(200, body, headers={"Content-Encoding": coding})
+
+    return behave
+
+
 def _long_header(request: RawRequest, out: Sender, rng: random.Random) -> None:
     out.answer(200, sample_config().model_dump_json().encode(), headers={"X-Pad": "a" * 100_000})
 
@@ -237,6 +271,9 @@ def trials() -> list[Trial]:
         Trial("UTF-16 JSON", "malformed JSON", _body(config.decode().encode("utf-16"))),
         Trial("random bytes", "malformed JSON", _garbage),
         Trial("JSON then garbage", "malformed JSON", _body(config + b"}}garbage")),
+        Trial("a damaged gzip answer", "malformed JSON", _gzip_damaged),
+        Trial("a gzip answer cut short", "malformed JSON", _gzip_cut_short),
+        Trial("an answer coded as br", "malformed JSON", _coded_as("br")),
         # --- wrong types
         Trial("a list, not an object", "wrong types", _body(b"[1, 2, 3]")),
         Trial("a string for a number", "wrong types", _body(_config_with(largest_batch="lots"))),
@@ -273,6 +310,11 @@ def trials() -> list[Trial]:
         Trial("10 GB announced", "huge bodies", _declared_huge),
         Trial("an endless body", "huge bodies", _endless_body),
         Trial("a gzip bomb (256 MB)", "huge bodies", _gzip_bomb),
+        Trial("a gzip bomb without a length", "huge bodies", _gzip_bomb_no_length),
+        Trial("a gzip bomb for the results", "huge bodies", _gzip_bomb, "submit"),
+        Trial("a gzip bomb for the earnings", "huge bodies", _gzip_bomb, "earnings"),
+        Trial("a gzip bomb in an error body", "huge bodies", _gzip_bomb_error),
+        Trial("gzip in gzip, a bomb", "huge bodies", _gzip_in_gzip_bomb),
         Trial("a 100 KB header line", "huge bodies", _long_header),
         Trial("1,000 headers", "huge bodies", _many_headers),
         Trial("an endless error body", "huge bodies", _endless_error),

@@ -15,7 +15,7 @@ from app.tasks import Executor, InlineExecutor, ThreadExecutor
 
 if TYPE_CHECKING:
     from app.store import Store
-    from taskkinds import Registry
+    from taskkinds import Registry, TaskKind
 
 
 @dataclass
@@ -60,12 +60,20 @@ class AppContext:
         return self
 
     def load_kinds(self) -> AppContext:
-        """Import the task kinds (pydantic models and all): needed to open a task."""
+        """Import every task kind (pydantic models and all): the menus and filters list them."""
+        from taskkinds import default_registry
+
+        self.registry = default_registry()
+        return self
+
+    def kind(self, kind_id: str) -> TaskKind:
+        """One kind, importing only it if the others are not loaded yet (the task reopened
+        at start-up). Raises ``UnknownKind``."""
         if self.registry is None:
             from taskkinds import default_registry
 
-            self.registry = default_registry()
-        return self
+            self.registry = default_registry(lazy=True)
+        return self.registry.get(kind_id)
 
     def close(self) -> None:
         self.db.shutdown(wait=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import logging
@@ -40,6 +41,7 @@ from app.taskpane import TaskPane
 from app.tasks import op
 from app.worktime import BreakBanner, WorkTime
 from taskkinds import LazyFunction, TaskKind, UnknownKind
+from widgets.imagepreview import MediaPreviews
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -52,6 +54,10 @@ if TYPE_CHECKING:
     from taskkinds import Registry
 
 log = logging.getLogger(__name__)
+
+def _ignore(_value: object) -> None:
+    """A background step's result nobody waits for."""
+
 
 FIRST_ROWS = 200  # the queue's first screenful, shown before the rest is read
 CONTENT_WAIT_MS = 1500  # start-up work waits at most this long for a resumed task's photo
@@ -91,6 +97,7 @@ class MainWindow(QMainWindow):
         self.auto_sign_in = auto_sign_in
         self.auto_claim = auto_claim
         self._editors_ini: QSettings | None = None
+        self.previews = MediaPreviews(self)
         self.lease_times: dict = {}
         self.prefs = Preferences()
         self.memories = KindMemories(ctx)
@@ -111,9 +118,11 @@ class MainWindow(QMainWindow):
         self._queue_started = False  # the first screenful of the queue has been shown
         self._after_start: list = []  # start-up work waiting for the first screen
         if ctx.ready:
+            self._kinds_requested = ctx.registry is not None  # loaded with the store
             self._store_ready(ctx)
             self._build_link()
-            self._kinds_ready(ctx)
+            if self._kinds_requested:
+                self._kinds_ready(ctx)
         else:
             self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
             # Load once the event loop runs, so the first paint does not compete for the GIL.
@@ -165,7 +174,7 @@ class MainWindow(QMainWindow):
 
     def _load_kinds(self) -> None:
         # After the queue is on screen: importing the kinds' models holds the GIL for a while.
-        if self.ctx.registry is None and not self._kinds_requested:
+        if not self._kinds_requested:
             self._kinds_requested = True
             op(self.ctx.load_kinds).success(self._kinds_ready).failure(self._context_failed).run(
                 self.ctx.db
@@ -355,6 +364,7 @@ class MainWindow(QMainWindow):
     def _first_rows_loaded(self, loaded: tuple[list, list, int, str | None]) -> None:
         rows, bundles, total, last_task = loaded
         self.queue_panel.show_first_rows(rows, bundles, total)
+        self._after_start.append(self._load_kinds)
         if len(rows) < total:
             self._after_start.append(self._read_other_rows)
         if self.link is None:
@@ -396,10 +406,9 @@ class MainWindow(QMainWindow):
         rows, bundles = loaded
         self.queue_panel.set_contents(rows, bundles)
         self._queue_shown(bool(rows))
+        self._load_kinds()
 
     def _queue_shown(self, has_tasks: bool) -> None:
-        # Once the queue has been painted; opening a task asks for them at once.
-        QTimer.singleShot(300, self._load_kinds)
         if self.current is not None:
             self.queue_panel.select(self.current.key)
         elif self._opening is None:
@@ -419,8 +428,7 @@ class MainWindow(QMainWindow):
             return
         self.autosaver.flush()
         self._opening = key
-        self._load_kinds()  # queued before the task, so the kinds are there when it arrives
-        store = self.store
+        store, ctx, previews = self.store, self.ctx, self.previews
 
         def load() -> tuple[dict, dict | None] | None:
             from app.store import TaskNotFound
@@ -433,21 +441,35 @@ class MainWindow(QMainWindow):
                 raise
             if resuming and task["state"] not in ("new", "draft"):
                 return None
-            registry = self.ctx.registry
-            if registry is not None and task["kind"] in registry:
-                # Import the editor's module (it creates no widget) and the checks here, not
-                # on the UI thread.
-                kind = registry.get(task["kind"])
-                kind.load_editor()
-                if isinstance(kind.validate, LazyFunction):
-                    kind.validate.resolve()
+            # Photos start decoding at a reduced size (GIL released) while the kind and
+            # its editor are imported below.
+            folder = ctx.profile.bundle_dir(task["bundle_id"])
+            previews.prefetch(
+                (folder / name for name in task["media"] if isinstance(name, str)),
+                lambda decode: ctx.net.submit(decode, _ignore, log.warning),
+            )
+            # Its kind (only it, if the others are not loaded yet), the editor's module (it
+            # creates no widget) and the checks are imported here, not on the UI thread.
+            kind = ctx.kind(task["kind"])
+            kind.load_editor()
+            if isinstance(kind.validate, LazyFunction):
+                kind.validate.resolve()
+            with contextlib.suppress(ValueError):  # parsed again on the UI thread, which
+                task["parsed_payload"] = kind.parse_payload(task["payload"])  # says why
             if task["state"] in SUBMITTED_STATES:
                 latest = store.latest_outbox_row(key)
                 task["note"] = latest.note if latest else ""
                 return task, store.submitted_result(key)
             return task, store.draft(key)
 
-        op(load).success(self._task_loaded).failure(self.report_error).run(self.ctx.db)
+        op(load).success(self._task_loaded).failure(self._task_failed).run(self.ctx.db)
+        if not resuming:  # at start-up the other kinds wait until the task is on screen
+            self._load_kinds()  # for the menus and filters, after the task
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._opening = None
+        self._start_later()  # start-up work that waited for a task that will not come
+        self.report_error(exc)
 
     def _task_loaded(self, loaded: tuple[dict, dict | None] | None) -> None:
         if loaded is None:  # nothing to resume
@@ -478,15 +500,18 @@ class MainWindow(QMainWindow):
     def _show_loaded(self, task: dict, content: dict | None) -> None:
         try:
             kind = self.registry.get(task["kind"])
-            payload = kind.parse_payload(task["payload"])
+            payload = task.get("parsed_payload") or kind.parse_payload(task["payload"])
             editor_class = kind.load_editor()
         except (UnknownKind, ValueError) as exc:
             self.report_error(exc)
             return
         read_only = task["state"] in SUBMITTED_STATES
-        options = {}
-        if "settings" in inspect.signature(editor_class).parameters:
+        options: dict[str, Any] = {}
+        accepted = inspect.signature(editor_class).parameters
+        if "settings" in accepted:
             options["settings"] = self._editor_settings()  # the editor's own preferences
+        if "previews" in accepted:
+            options["previews"] = self.previews  # photos' reduced looks decoded ahead
         editor = editor_class(
             payload, self.ctx.profile.bundle_dir(task["bundle_id"]), content, **options
         )

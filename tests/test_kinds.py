@@ -118,3 +118,38 @@ def test_an_unknown_export_format_lists_the_known_ones() -> None:
     kind = default_registry().get("translation")
     with pytest.raises(KeyError, match="xliff"):
         kind.export_format("pdf")
+
+
+def test_a_lazy_registry_imports_only_the_kind_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from taskkinds import default_registry\n"
+        "registry = default_registry(lazy=True)\n"
+        "before = [m for m in ('taskkinds.translation', 'taskkinds.transcription',\n"
+        "          'taskkinds.photo_clip') if m in sys.modules]\n"
+        "known = 'photo_clip' in registry and 'translation' in registry\n"
+        "kind = registry.get('photo_clip')\n"
+        "one = sorted(m for m in ('taskkinds.translation', 'taskkinds.transcription',\n"
+        "             'taskkinds.photo_clip') if m in sys.modules)\n"
+        "order = [k.id for k in registry]\n"
+        "print(json.dumps([before, known, kind.id, one, order, default_registry() is registry]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, known, kind_id, one, order, same = json.loads(done.stdout)
+    assert before == [] and known and kind_id == "photo_clip"
+    assert one == ["taskkinds.photo_clip"]  # the other kinds were not imported
+    assert order == ["translation", "transcription", "photo_clip"]  # listed in declared order
+    assert same  # one registry, now complete
+
+
+def test_a_lazy_registry_refuses_a_module_defining_another_kind() -> None:
+    registry = Registry(lazy={"photo_clip": "taskkinds.translation"})
+    with pytest.raises(ValueError, match="defines kind 'translation'"):
+        registry.get("photo_clip")
+    with pytest.raises(UnknownKind):
+        Registry(lazy={}).get("photo_clip")
+    with pytest.raises(DuplicateKind, match="fake"):
+        Registry(lazy={"fake": "somewhere.fake"}).register(fake_kind())

@@ -508,3 +508,74 @@ def test_a_photo_with_transparency_or_grey_levels_opens_as_rgb(tmp_path: Path) -
     Image.fromarray(grey, "L").save(tmp_path / "grey.png")
     assert np.array_equal(full_photo(tmp_path / "alpha.png").pixels, rgba[:, :, :3])
     assert np.array_equal(full_photo(tmp_path / "grey.png").pixels, np.dstack([grey] * 3))
+
+
+def _large_photo(folder: Path, suffix: str) -> Path:
+    from PIL import Image
+
+    (folder / "images").mkdir(exist_ok=True)
+    path = folder / "images" / f"large.{suffix}"
+    rng = np.random.default_rng(11)
+    Image.fromarray(rng.integers(0, 255, size=(1800, 2700, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+@pytest.mark.parametrize("ready_first", [True, False])
+def test_a_look_decoded_ahead_by_the_window_is_painted_without_decoding_again(
+    qtbot, tmp_path: Path, ready_first: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from widgets.imagepreview import MediaPreviews
+
+    path = _large_photo(tmp_path, "jpg")
+    previews = MediaPreviews()
+    decodes: list = []
+    previews.prefetch([path], decodes.append)  # the window hands it to a worker
+    if ready_first:
+        decodes.pop()()  # decoded before the editor exists
+    payload = PhotoClipPayload(image="images/large.jpg", width=2700, height=1800, instruction="x")
+    jobs: list = []
+    editor = PhotoClipEditor(
+        payload, tmp_path, None, run_background=lambda fn, done: jobs.append((fn, done)),
+        previews=previews,
+    )  # fmt: skip
+    qtbot.addWidget(editor)
+    if not ready_first:
+        assert not editor.canvas.shows_photo() and jobs == []  # waiting for the window's
+        with qtbot.waitSignal(previews.ready):
+            decodes.pop()()
+    assert editor.canvas.shows_photo() and not editor.canvas.has_image()
+    [(fn, done)] = jobs  # only the full-resolution decode is left to the editor
+    done(fn())
+    assert editor.canvas.has_image() and editor.canvas.image_size() == (2700, 1800)
+    assert previews.take(path) is None  # handed over once, not kept
+
+
+def test_previews_skip_small_or_other_photos_and_a_failed_one_falls_back(
+    qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from widgets.imagepreview import PENDING, MediaPreviews, reduced_image
+
+    png = _large_photo(tmp_path, "png")
+    small = tmp_path / "images" / "small.jpg"
+    Image.new("RGB", (300, 200)).save(small)
+    cut = _large_photo(tmp_path, "webp")
+    cut.write_bytes(cut.read_bytes()[:4000])
+    assert reduced_image(png) is None and reduced_image(small) is None
+    assert reduced_image(cut) is None
+    reduced = reduced_image(_large_photo(tmp_path, "jpg"))
+    assert reduced is not None and reduced.width() == 1350  # 1/2: at least 1,024 long
+
+    previews = MediaPreviews()
+    decodes: list = []
+    previews.prefetch([png, small, cut], decodes.append)
+    assert len(decodes) == 2 and previews.take(png) is None  # PNG: no reduced decode
+    assert previews.take(cut) is PENDING
+    payload = PhotoClipPayload(image="images/large.webp", width=2700, height=1800, instruction="x")
+    editor = PhotoClipEditor(payload, tmp_path, None, run_background=run_inline, previews=previews)
+    qtbot.addWidget(editor)
+    for decode in decodes:
+        decode()
+    # The window's decode found nothing to show: the editor's own decode says what is wrong.
+    qtbot.waitUntil(lambda: "large.webp" in editor.message.text(), timeout=5000)

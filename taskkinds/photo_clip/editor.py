@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from taskkinds.base import Problem
@@ -36,6 +36,7 @@ from taskkinds.photo_clip.tools import (
 )
 from widgets.background import RunBackground, thread_pool_runner
 from widgets.imagecanvas import ImageCanvas, OverlayMode
+from widgets.imagepreview import PENDING, MediaPreviews
 
 # The kind's title and the export formats whose names French changes, from its Qt-free
 # registry entry (__init__.py): marked here for the translation catalogue.
@@ -63,9 +64,11 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         parent: QWidget | None = None,
         *,
         run_background: RunBackground | None = None,
+        previews: MediaPreviews | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("photoClipEditor")
+        self._previews = previews  # reduced looks the window started decoding ahead
         self.payload = payload
         self.history = History(_regions_from(draft))
         self.image: np.ndarray | None = None
@@ -88,6 +91,7 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         self._trace = ScissorsTrace()
         self._live_busy = False  # a live scissors leg is being computed
         self._live_wanted: Point | None = None  # the cursor it should be computed for next
+        self._waiting_for: Path | None = None  # the photo whose look the window decodes
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -202,7 +206,29 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         self.status.setText(self.tr("Opening the photo…"))
         # A reduced picture paints first; the full-resolution step starts after it, not
         # beside it, so the two do not share the CPU while the contributor waits.
+        ahead = self._previews.take(path) if self._previews is not None else None
+        if isinstance(ahead, QImage):
+            self._first_look(FirstLook(ahead, None), path)
+        elif ahead is PENDING and self._previews is not None:
+            self._previews.ready.connect(self._preview_ready)
+            self._waiting_for = path
+        else:
+            self._look_first(path)
+
+    def _look_first(self, path: Path) -> None:
         self._run(lambda: first_look(path), lambda outcome: self._first_look(outcome, path))
+
+    def _preview_ready(self, key: str) -> None:
+        path = self._waiting_for
+        if path is None or key != str(path) or self._previews is None:
+            return
+        self._waiting_for = None
+        self._previews.ready.disconnect(self._preview_ready)
+        ahead = self._previews.take(path)
+        if isinstance(ahead, QImage):
+            self._first_look(FirstLook(ahead, None), path)
+        else:  # not a size or format Qt reduces: the editor's own first look
+            self._look_first(path)
 
     def _first_look(self, outcome: Any, path: Path) -> None:
         if not isinstance(outcome, FirstLook):

@@ -18,18 +18,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from taskkinds.photo_clip.images import DEFAULT_MAX_PIXELS, open_rgb
 from widgets.imagecanvas import PREVIEW_SIDE, rgb_to_qimage
+from widgets.imagepreview import (
+    SCALED_FORMATS,
+    image_reader,
+    jpeg_complete,
+    reduced_image,
+    rgb32,
+)
 
 if TYPE_CHECKING:
     from PIL import Image  # only for what Qt cannot read
 
 __all__ = ["FirstLook", "FullPhoto", "first_look", "full_photo"]
-
-JPEG_PREVIEW_SIDE = 1024  # asked of the DCT scaling, which rounds up to 1/2, 1/4 or 1/8
 
 
 @dataclass(frozen=True)
@@ -55,27 +60,20 @@ def first_look(path: Path) -> FirstLook:
     WebP is damaged or too large; a JPEG or WebP that fails here is left to the full
     decode, which says why.
     """
-    jpeg = _jpeg_preview(path)
-    if jpeg is not None:
-        return FirstLook(jpeg, None)
-    reader = _reader(path)
+    reduced = reduced_image(path, max_pixels=DEFAULT_MAX_PIXELS)  # JPEG or WebP
+    if reduced is not None:
+        return FirstLook(reduced, None)
+    reader = image_reader(path)
     size = reader.size()
-    fmt = bytes(reader.format().data()).lower()
-    if fmt in (b"jpeg", b"jpg") or not size.isValid():
+    if bytes(reader.format().data()).lower() in SCALED_FORMATS or not size.isValid():
         return FirstLook(None, None)  # small, or refused by the full decode that follows
     factor = math.ceil(max(size.width(), size.height()) / PREVIEW_SIDE)
-    if fmt == b"webp":
-        if factor <= 1 or size.width() * size.height() > DEFAULT_MAX_PIXELS:
-            return FirstLook(None, None)
-        reader.setScaledSize(QSize(size.width() // factor, size.height() // factor))
-        preview = reader.read()  # libwebp decodes straight to the reduced size
-        return FirstLook(None if preview.isNull() else _rgb32(preview), None)
     decoded = _read_full(path)
     if not isinstance(decoded, QImage):  # Pillow read what Qt could not
         if factor <= 1:
             return FirstLook(None, decoded)
-        reduced = np.asarray(decoded.reduce(factor), dtype=np.uint8)
-        return FirstLook(rgb_to_qimage(reduced), decoded)
+        reduced_pixels = np.asarray(decoded.reduce(factor), dtype=np.uint8)
+        return FirstLook(rgb_to_qimage(reduced_pixels), decoded)
     if factor <= 1:
         return FirstLook(None, decoded)
     preview = decoded.scaled(
@@ -97,52 +95,24 @@ def full_photo(path: Path, decoded: QImage | Image.Image | None = None) -> FullP
     return FullPhoto(rgb_view(qimage), qimage)
 
 
-def _reader(path: Path) -> QImageReader:
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(False)  # pixels as stored: the payload's coordinates are
-    reader.setAllocationLimit(0)  # the pixel bound is ours (DEFAULT_MAX_PIXELS)
-    reader.setDecideFormatFromContent(True)
-    return reader
-
-
 def _read_full(path: Path) -> QImage | Image.Image:
     """The whole photo: an RGB32 QImage decoded by Qt, else Pillow's RGB image (or its
     ``ImageUnreadable``)."""
-    reader = _reader(path)
+    reader = image_reader(path)
     size = reader.size()
     fmt = bytes(reader.format().data()).lower()
     readable = (
         fmt in (b"jpeg", b"jpg", b"png", b"webp")
         and size.isValid()
         and size.width() * size.height() <= DEFAULT_MAX_PIXELS
-        and (fmt not in (b"jpeg", b"jpg") or _jpeg_complete(path))
+        and (fmt not in (b"jpeg", b"jpg") or jpeg_complete(path))
     )
     if readable:
         image = reader.read()
         if not image.isNull():
-            return _rgb32(image)
+            return rgb32(image)
     # Qt cannot read it, or would not say what is wrong: Pillow reads it or explains.
     return open_rgb(path)
-
-
-def _rgb32(image: QImage) -> QImage:
-    """``image`` as RGB32 (alpha dropped, greyscale and palettes expanded), in place
-    when the depth allows, so a same-size copy is made only for other depths."""
-    if image.format() != QImage.Format.Format_RGB32:
-        image.convertTo(QImage.Format.Format_RGB32)
-    return image
-
-
-def _jpeg_complete(path: Path) -> bool:
-    """Whether the JPEG at ``path`` ends with its end-of-image marker (padding allowed):
-    Qt's reader paints a file cut short grey where Pillow reports it."""
-    try:
-        with path.open("rb") as file:
-            file.seek(max(0, path.stat().st_size - 64))
-            tail = file.read()
-    except OSError:
-        return False
-    return tail.rstrip(b"\x00\r\n\t ").endswith(b"\xff\xd9")
 
 
 ROWS_PER_COPY = 256  # copied a band at a time: no second full-size buffer while converting
@@ -174,22 +144,3 @@ def rgb_view(image: QImage) -> np.ndarray:
     return raw[:, : 4 * width].reshape(height, width, 4)[:, :, 2::-1]
 
 
-def _jpeg_preview(path: Path) -> QImage | None:
-    """A reduced decode of a large JPEG by libjpeg's DCT scaling (1/2, 1/4 or 1/8, the
-    smallest still at least ``JPEG_PREVIEW_SIDE`` long), or None for anything else (or
-    any trouble: the full decode that follows says what is wrong)."""
-    reader = _reader(path)
-    if bytes(reader.format().data()).lower() not in (b"jpeg", b"jpg"):
-        return None
-    size = reader.size()
-    width, height = size.width(), size.height()
-    longest = max(width, height)
-    if longest <= JPEG_PREVIEW_SIDE or width * height > DEFAULT_MAX_PIXELS:
-        return None
-    if not _jpeg_complete(path):
-        return None
-    factor = next(f for f in (8, 4, 2, 1) if longest / f >= JPEG_PREVIEW_SIDE)
-    # The size libjpeg gives at 1/factor, so Qt does not scale again after it.
-    reader.setScaledSize(QSize(-(-width // factor), -(-height // factor)))
-    preview = reader.read()
-    return None if preview.isNull() else _rgb32(preview)

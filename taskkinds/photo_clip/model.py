@@ -42,7 +42,7 @@ Ring = Annotated[list[_ValidPoint], Field(min_length=3, max_length=MAX_POINTS)]
 class Box(BaseModel):
     """An axis-aligned rectangle in image pixels: top-left corner, width and height."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     x: Coordinate
     y: Coordinate
@@ -67,7 +67,7 @@ class PhotoClipPayload(BaseModel):
     are refused by the checks.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1
     image: Annotated[str, Field(min_length=1, max_length=255)]
@@ -81,7 +81,7 @@ class PhotoClipPayload(BaseModel):
 class Region(BaseModel):
     """One clipped piece: an outer ring with optional holes, and an optional label."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     outer: Ring
     holes: Annotated[list[Ring], Field(max_length=MAX_HOLES)] = []
@@ -91,7 +91,7 @@ class Region(BaseModel):
 class PhotoClipResult(BaseModel):
     """What the contributor sends: the regions that make up the clipped object."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: Literal[1] = 1
     regions: Annotated[list[Region], Field(max_length=MAX_REGIONS)] = []

@@ -127,7 +127,7 @@ class TranscriptionPayload(BaseModel):
     carry; ``offset_s`` where the clip starts in the recording it was cut from.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1
     audio: AudioPath
@@ -156,7 +156,7 @@ class Segment(BaseModel):
     being edited always saves; the checks report them.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     start: Seconds
     end: Seconds
@@ -172,7 +172,7 @@ def joined_text(segments: list[Segment] | tuple[Segment, ...]) -> str:
 class TranscriptionResult(BaseModel):
     """What the contributor sends: the transcript, optionally cut into timed segments."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: Literal[1] = 1
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] = ""

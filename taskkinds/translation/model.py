@@ -38,7 +38,7 @@ _Text = Annotated[str, Field(min_length=1, max_length=MAX_SEGMENT_CHARS)]
 class Segment(BaseModel):
     """One short source text to translate."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: SegmentId
     source: Annotated[str, Field(min_length=1, max_length=MAX_SEGMENT_CHARS)]
@@ -53,7 +53,7 @@ class GlossaryTerm(BaseModel):
     translations that must not appear. Matching ignores case unless ``case_sensitive``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     source: _Term
     targets: tuple[_Term, ...] = ()
@@ -73,7 +73,7 @@ class GlossaryTerm(BaseModel):
 class MemoryUnit(BaseModel):
     """One source/target pair of the bundle's translation memory, in the task's languages."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     source: _Text
     target: _Text
@@ -114,7 +114,7 @@ class TranslationPayload(BaseModel):
     files shipped as media of the bundle (read with ``formats.bundle_memory``).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1
     source_lang: LanguageTag
@@ -162,7 +162,7 @@ class TranslationResult(BaseModel):
     confirmed or edited.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: Literal[1] = 1
     targets: dict[SegmentId, Annotated[str, Field(max_length=4 * MAX_SEGMENT_CHARS)]]

@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,6 +146,8 @@ class TsTranslator(QTranslator):
 
     def _read(self, path: Path) -> None:
         """Raises ``OSError`` or ``xml.etree.ElementTree.ParseError``."""
+        import xml.etree.ElementTree as ET  # only when no compiled catalogue can be used
+
         root = ET.parse(path).getroot()
         self._language = _supported(root.get("language"))
         for context in root.iter("context"):
@@ -267,9 +268,11 @@ def catalogue_translator(
             found := _load_qm(cached, parent)
         ) is not None:
             return found, "cache"
+    from xml.etree.ElementTree import ParseError
+
     try:
         return TsTranslator(ts, parent), "ts"
-    except (OSError, ET.ParseError) as exc:
+    except (OSError, ParseError) as exc:
         log.warning("%s cannot be read: %s", ts, exc)
         return None, ""
 

@@ -40,7 +40,6 @@ from app.queue_view import QueuePanel
 from app.taskpane import TaskPane
 from app.tasks import op
 from app.worktime import BreakBanner, WorkTime
-from taskkinds import LazyFunction, TaskKind, UnknownKind
 from widgets.imagepreview import MediaPreviews
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
     from app.outbox_view import OutboxView
     from app.server_link import ServerLink
     from app.store import Store
-    from taskkinds import Registry
+    from taskkinds import Registry, TaskKind
 
 log = logging.getLogger(__name__)
 
@@ -450,6 +449,8 @@ class MainWindow(QMainWindow):
             )
             # Its kind (only it, if the others are not loaded yet), the editor's module (it
             # creates no widget) and the checks are imported here, not on the UI thread.
+            from taskkinds import LazyFunction
+
             kind = ctx.kind(task["kind"])
             kind.load_editor()
             if isinstance(kind.validate, LazyFunction):
@@ -502,7 +503,7 @@ class MainWindow(QMainWindow):
             kind = self.registry.get(task["kind"])
             payload = task.get("parsed_payload") or kind.parse_payload(task["payload"])
             editor_class = kind.load_editor()
-        except (UnknownKind, ValueError) as exc:
+        except (LookupError, ValueError) as exc:  # UnknownKind is a LookupError
             self.report_error(exc)
             return
         read_only = task["state"] in SUBMITTED_STATES

@@ -368,11 +368,13 @@ class MainWindow(QMainWindow):
             self._after_start.append(self._read_other_rows)
         if self.link is None:
             self._after_start.append(self._prepare_link)
-        self._queue_shown(bool(rows))
         if self.current is None and self._opening is None and isinstance(last_task, str):
             # Where the contributor left off; the rest waits until that task is on screen.
+            self.pane.show_message(self.tr("Reopening the task you left open…"), "")
             self.open_task(last_task, resuming=True)
+            self._queue_shown(bool(rows))
         else:
+            self._queue_shown(bool(rows))
             self._start_later()
 
     def _start_later(self) -> None:
@@ -469,6 +471,8 @@ class MainWindow(QMainWindow):
 
     def _task_failed(self, exc: BaseException) -> None:
         self._opening = None
+        if self.current is None:
+            self.pane.show_placeholder(has_tasks=self.queue_model.rowCount() > 0)
         self._start_later()  # start-up work that waited for a task that will not come
         self.report_error(exc)
 

@@ -794,6 +794,10 @@
         <translation>À &amp;propos d’Ouvrage</translation>
     </message>
     <message>
+        <source>Reopening the task you left open…</source>
+        <translation>Réouverture de la tâche laissée ouverte…</translation>
+    </message>
+    <message>
         <source>Task %1 of %2</source>
         <translation>Tâche %1 sur %2</translation>
     </message>

@@ -8,6 +8,7 @@ from a USB stick.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +16,14 @@ from typing import Any
 
 from app.importer import ImportOutcome, import_bundle_file
 from app.profile import Profile
-from app.store import Store
+from app.store import Store, StoreError
 from sync.client import ServerClient
 from sync.download import DownloadProgress, download_archive
 from sync.protocol import Lease
 from sync.retry import CancelToken
 from taskkinds import Registry
+
+log = logging.getLogger(__name__)
 
 Run = Callable[[Callable[[], Any]], Any]
 
@@ -78,7 +81,13 @@ def fetch_lease(
         )
     except Exception as exc:
         message = str(exc)
-        run(lambda: store.set_lease_state(lease.bundle_id, "claimed", message))
+        try:
+            run(lambda: store.set_lease_state(lease.bundle_id, "claimed", message))
+        except StoreError as unrecorded:
+            # A disk too full for the download is often too full for the database: the
+            # download's own error is the one to show (the lease stays "downloading", which
+            # resumes the same way).
+            log.warning("why %s stopped was not recorded: %s", lease.bundle_id, unrecorded)
         raise
     run(lambda: store.set_lease_state(lease.bundle_id, "imported"))
     dest.unlink(missing_ok=True)

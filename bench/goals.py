@@ -136,6 +136,26 @@ def earnings(d: Data, _a: Args) -> tuple[str, bool]:
     )
 
 
+def reliability(d: Data, _a: Args) -> tuple[str, bool]:
+    campaigns = d["reliability"]["campaigns"]
+    trials = sum(c["trials"] for c in campaigns)
+    broken = {
+        c["campaign"]: c["lost"] + c["duplicated"] + c["leaked"] + len(c["errors"])
+        for c in campaigns
+    }
+    bad = ", ".join(f"{name} {n}" for name, n in broken.items() if n)
+    return (
+        f"{len(campaigns)} campaigns, {trials:,} trials: "
+        + (f"broken promises in {bad}" if bad else "nothing lost, duplicated or leaked"),
+        not bad,
+    )
+
+
+def why_reliability(d: Data) -> str:
+    errors = [e for c in d["reliability"]["campaigns"] for e in c["errors"]][:3]
+    return "See docs/RELIABILITY.md; first errors: " + " | ".join(errors)
+
+
 def sync_batching(d: Data, _a: Args) -> tuple[str, bool]:
     s = d["sync"]
     return (
@@ -422,6 +442,8 @@ GOALS: tuple[Goal, ...] = (
          why_usable),
     Goal("Start-up and memory (issue 9)", "peak RSS, same, ≤ 1.5×", ("startup_memory",),
          peak_rss, why_rss),
+    Goal("Reliability (issue 8)", "every campaign at full counts: nothing lost, duplicated,"
+         " leaked, and no broken promise", ("reliability",), reliability, why_reliability),
 )  # fmt: skip
 
 

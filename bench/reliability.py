@@ -93,6 +93,14 @@ FINDINGS = [
         "and SHA-256) is used without a request.",
         "test_an_archive_downloaded_before_a_failed_import_is_not_fetched_again",
     ),
+    (
+        "A download stopped by a full disk recorded why in the database, on the same full "
+        "disk: that write's ProfileDiskFull replaced the download's own error (1 full "
+        "disk-full campaign in 3).",
+        "app/fetching.py: the reason is recorded when it can be; the download's error is "
+        "the one raised, and the lease stays \"downloading\", which resumes the same way.",
+        "test_a_download_stopped_by_a_full_disk_says_so_even_when_the_database_is_full_too",
+    ),
 ]
 
 
@@ -297,9 +305,12 @@ def main() -> None:
     args.out.write_text(render(results, scale=args.scale, seconds=seconds), encoding="utf-8")
     if args.json_out:
         args.json_out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
-    if args.json:
-        print(json.dumps(results, default=str))
-    print(f"wrote {args.out} in {seconds / 60:.1f} min")
+    said = f"wrote {args.out} in {seconds / 60:.1f} min"
+    if args.json:  # one JSON object last on stdout, as ``python -m bench`` reads it
+        print(said, file=sys.stderr)
+        print(json.dumps({"benchmark": "reliability", "campaigns": results}, default=str))
+    else:
+        print(said)
 
 
 if __name__ == "__main__":

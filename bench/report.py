@@ -291,6 +291,21 @@ EXTRACTORS: dict[str, Callable[[dict[str, Any], list[str]], list[Row]]] = {
 }
 
 
+def rows_reliability(d: dict[str, Any], _args: list[str]) -> list[Row]:
+    """One row per campaign: its trials, and what went wrong (goal: nothing)."""
+    rows = []
+    for c in d["campaigns"]:
+        broken = c["lost"] + c["duplicated"] + c["leaked"] + len(c["errors"])
+        rows.append(_row(f"{c['title']}: trials (lost / duplicated / leaked / errors:"
+                         f" {c['lost']} / {c['duplicated']} / {c['leaked']} /"
+                         f" {len(c['errors'])})", c["trials"], "", goal="nothing lost,"
+                         " duplicated, leaked or broken", met=broken == 0))  # fmt: skip
+    return rows
+
+
+EXTRACTORS["reliability"] = rows_reliability
+
+
 def rows_generic(d: dict[str, Any], _args: list[str], prefix: str = "") -> list[Row]:
     rows = []
     for key, value in d.items():

@@ -254,3 +254,40 @@ def test_the_reliability_marker_is_declared() -> None:
         capture_output=True, text=True, timeout=120, cwd=root,
     )  # fmt: skip
     assert "@pytest.mark.reliability" in done.stdout
+
+
+def test_a_download_stopped_by_a_full_disk_says_so_even_when_the_database_is_full_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the disk-full campaign (1 run in 3 at full counts): recording why a
+    download stopped is itself a write, and on the same full disk its ProfileDiskFull
+    replaced the download's own error."""
+    from types import SimpleNamespace
+
+    import app.fetching
+    from app.fetching import fetch_lease
+    from sync.errors import DownloadError
+
+    profile = Profile(tmp_path / "profile").ensure()
+    store = Store(profile.db_path)
+    recorded: list[str] = []
+
+    def set_lease_state(bundle_id: str, state: str, message: str = "") -> None:
+        if state == "claimed":
+            raise ProfileDiskFull(profile.db_path)
+        recorded.append(state)
+
+    def download(*_args: object, **_kwargs: object) -> None:
+        raise DownloadError("b1", "The disk holding your profile is full: free some space.")
+
+    monkeypatch.setattr(store, "set_lease_state", set_lease_state)
+    monkeypatch.setattr(app.fetching, "download_archive", download)
+    try:
+        with pytest.raises(DownloadError, match="disk holding your profile is full"):
+            fetch_lease(
+                None, store, profile, default_registry(),  # type: ignore[arg-type]
+                SimpleNamespace(bundle_id="b1"),  # type: ignore[arg-type]
+            )  # fmt: skip
+        assert recorded == ["downloading"]  # resumed like any half-done download
+    finally:
+        store.close()

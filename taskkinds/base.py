@@ -101,6 +101,11 @@ class ExportFormat:
     suffix: str  # e.g. ".xlf"
     write: Callable[[Sequence[ExportItem]], bytes]
 
+    @classmethod
+    def lazy(cls, name: str, title: str, suffix: str, write: str) -> ExportFormat:
+        """A format whose writer, named ``"module:function"``, is imported when used."""
+        return cls(name=name, title=title, suffix=suffix, write=LazyFunction(write))
+
 
 @dataclass(frozen=True)
 class KindMemory:

@@ -25,29 +25,9 @@ KIND = TaskKind(
     summarize=model.summarize,
     editor_path="taskkinds.photo_clip.editor:PhotoClipEditor",
     export_formats=(
-        ExportFormat(
-            name="coco",
-            title="COCO (polygons)",
-            suffix=".json",
-            write=LazyFunction(f"{_EXPORT}:to_coco"),
-        ),
-        ExportFormat(
-            name="coco-rle",
-            title="COCO (RLE)",
-            suffix=".json",
-            write=LazyFunction(f"{_EXPORT}:to_coco_rle"),
-        ),
-        ExportFormat(
-            name="labelme",
-            title="labelme JSON (zip)",
-            suffix=".zip",
-            write=LazyFunction(f"{_EXPORT}:to_labelme_zip"),
-        ),
-        ExportFormat(
-            name="masks",
-            title="PNG masks (zip)",
-            suffix=".zip",
-            write=LazyFunction(f"{_EXPORT}:to_mask_zip"),
-        ),
+        ExportFormat.lazy("coco", "COCO (polygons)", ".json", f"{_EXPORT}:to_coco"),
+        ExportFormat.lazy("coco-rle", "COCO (RLE)", ".json", f"{_EXPORT}:to_coco_rle"),
+        ExportFormat.lazy("labelme", "labelme JSON (zip)", ".zip", f"{_EXPORT}:to_labelme_zip"),
+        ExportFormat.lazy("masks", "PNG masks (zip)", ".zip", f"{_EXPORT}:to_mask_zip"),
     ),
 )

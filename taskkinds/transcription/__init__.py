@@ -6,7 +6,7 @@ named by path and imported when first used.
 
 from __future__ import annotations
 
-from taskkinds.base import ExportFormat, LazyFunction, TaskKind
+from taskkinds.base import ExportFormat, TaskKind
 from taskkinds.transcription import checks, model
 
 _EXPORT = "taskkinds.transcription.export"
@@ -23,20 +23,9 @@ KIND = TaskKind(
     summarize=model.summarize,
     editor_path="taskkinds.transcription.editor:TranscriptionEditor",
     export_formats=(
-        ExportFormat(
-            name="text",
-            title="Plain text",
-            suffix=".txt",
-            write=LazyFunction(f"{_EXPORT}:to_plain_text"),
-        ),
-        ExportFormat(
-            name="webvtt", title="WebVTT", suffix=".vtt", write=LazyFunction(f"{_EXPORT}:to_webvtt")
-        ),
-        ExportFormat(
-            name="srt", title="SubRip (SRT)", suffix=".srt", write=LazyFunction(f"{_EXPORT}:to_srt")
-        ),
-        ExportFormat(
-            name="json", title="JSON", suffix=".json", write=LazyFunction(f"{_EXPORT}:to_json")
-        ),
+        ExportFormat.lazy("text", "Plain text", ".txt", f"{_EXPORT}:to_plain_text"),
+        ExportFormat.lazy("webvtt", "WebVTT", ".vtt", f"{_EXPORT}:to_webvtt"),
+        ExportFormat.lazy("srt", "SubRip (SRT)", ".srt", f"{_EXPORT}:to_srt"),
+        ExportFormat.lazy("json", "JSON", ".json", f"{_EXPORT}:to_json"),
     ),
 )

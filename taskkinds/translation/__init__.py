@@ -7,7 +7,7 @@ rapidfuzz) loads when ``KIND.memory`` builds one.
 
 from __future__ import annotations
 
-from taskkinds.base import ExportFormat, LazyFunction, TaskKind
+from taskkinds.base import ExportFormat, TaskKind
 from taskkinds.translation import checks, model, workspace
 
 _EXPORT = "taskkinds.translation.export"
@@ -25,27 +25,10 @@ KIND = TaskKind(
     summarize=model.summarize,
     editor_path="taskkinds.translation.editor:TranslationEditor",
     export_formats=(
-        ExportFormat(
-            name="xliff",
-            title="XLIFF 2.0",
-            suffix=".xlf",
-            write=LazyFunction(f"{_EXPORT}:to_xliff2"),
-        ),
-        ExportFormat(
-            name="xliff12",
-            title="XLIFF 1.2",
-            suffix=".xlf",
-            write=LazyFunction(f"{_FORMATS}:to_xliff12"),
-        ),
-        ExportFormat(
-            name="po", title="Gettext PO", suffix=".po", write=LazyFunction(f"{_FORMATS}:to_po")
-        ),
-        ExportFormat(
-            name="tmx",
-            title="TMX 1.4 memory",
-            suffix=".tmx",
-            write=LazyFunction(f"{_FORMATS}:to_tmx"),
-        ),
+        ExportFormat.lazy("xliff", "XLIFF 2.0", ".xlf", f"{_EXPORT}:to_xliff2"),
+        ExportFormat.lazy("xliff12", "XLIFF 1.2", ".xlf", f"{_FORMATS}:to_xliff12"),
+        ExportFormat.lazy("po", "Gettext PO", ".po", f"{_FORMATS}:to_po"),
+        ExportFormat.lazy("tmx", "TMX 1.4 memory", ".tmx", f"{_FORMATS}:to_tmx"),
     ),
     memory=workspace.MEMORY,
 )

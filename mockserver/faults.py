@@ -103,20 +103,35 @@ class TrafficLog:
 
     def __init__(self, keep: int = 10_000) -> None:
         self._exchanges: deque[Exchange] = deque(maxlen=keep)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def record(self, exchange: Exchange) -> None:
         with self._lock:
             self._exchanges.append(exchange)
+            self._lock.notify_all()
 
-    def exchanges(self, method: str | None = None, path: str | None = None) -> list[Exchange]:
-        """Oldest first; only those of ``method`` and ``path`` when given."""
-        with self._lock:
+    def exchanges(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        at_least: int = 0,
+        wait_s: float = 5.0,
+    ) -> list[Exchange]:
+        """Oldest first; only those of ``method`` and ``path`` when given. With
+        ``at_least``, wait up to ``wait_s`` for that many: an exchange is recorded once
+        the server has sent its last byte, which the client may have read before."""
+
+        def matching() -> list[Exchange]:
             return [
                 e
                 for e in self._exchanges
                 if (method is None or e.method == method) and (path is None or e.path == path)
             ]
+
+        with self._lock:
+            self._lock.wait_for(lambda: len(matching()) >= at_least, timeout=wait_s)
+            return matching()
 
     def clear(self) -> None:
         with self._lock:

@@ -368,13 +368,13 @@ class MainWindow(QMainWindow):
             self._after_start.append(self._read_other_rows)
         if self.link is None:
             self._after_start.append(self._prepare_link)
-        if self.current is None and self._opening is None and isinstance(last_task, str):
+        resuming = self.current is None and self._opening is None and isinstance(last_task, str)
+        if resuming:
             # Where the contributor left off; the rest waits until that task is on screen.
             self.pane.show_message(self.tr("Reopening the task you left open…"), "")
             self.open_task(last_task, resuming=True)
-            self._queue_shown(bool(rows))
-        else:
-            self._queue_shown(bool(rows))
+        self._queue_shown(bool(rows))
+        if not resuming:
             self._start_later()
 
     def _start_later(self) -> None:
@@ -469,19 +469,21 @@ class MainWindow(QMainWindow):
         if not resuming:  # at start-up the other kinds wait until the task is on screen
             self._load_kinds()  # for the menus and filters, after the task
 
-    def _task_failed(self, exc: BaseException) -> None:
+    def _nothing_opened(self) -> None:
+        """The task asked for will not open: the placeholder unless another is shown, and
+        the start-up work that waited for it."""
         self._opening = None
         if self.current is None:
             self.pane.show_placeholder(has_tasks=self.queue_model.rowCount() > 0)
-        self._start_later()  # start-up work that waited for a task that will not come
+        self._start_later()
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._nothing_opened()
         self.report_error(exc)
 
     def _task_loaded(self, loaded: tuple[dict, dict | None] | None) -> None:
         if loaded is None:  # nothing to resume
-            self._opening = None
-            if self.current is None:
-                self.pane.show_placeholder(has_tasks=self.queue_model.rowCount() > 0)
-            self._start_later()
+            self._nothing_opened()
             return
         task, content = loaded
         if task["id"] != self._opening:

@@ -21,12 +21,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
+
+from bench.timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,13 +50,6 @@ def photo_like(width: int, height: int, seed: int = 1) -> np.ndarray:
 OPEN_FORMATS = ("jpg", "webp", "png")  # the payload's formats, each saved from the same pixels
 
 
-def median_time(action: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def open_in_editor(

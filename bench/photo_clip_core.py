@@ -15,16 +15,13 @@ import io
 import json
 import math
 import platform
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from bench.timing import warm_time
 from taskkinds.photo_clip.assists import grabcut_proposal, load_rgb, magic_wand, scissors_path
 from taskkinds.photo_clip.demo import generate_scene
 from taskkinds.photo_clip.export import mask_png
@@ -40,15 +37,6 @@ from taskkinds.photo_clip.model import Box, PhotoClipResult
 WIDTH, HEIGHT = 4000, 3000
 
 
-def timed(action: Callable[[], Any], runs: int) -> float:
-    """Median wall time of ``runs`` calls, in seconds (after one warm-up call)."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def star(points: int) -> np.ndarray:
@@ -74,9 +62,9 @@ def main() -> None:
             with Image.open(path) as image:
                 image.load()
 
-        decode = timed(pillow_decode, args.runs)
+        decode = warm_time(pillow_decode, args.runs)
         image = load_rgb(path)
-        results: dict[str, float] = {"load_rgb": timed(lambda: load_rgb(path), args.runs)}
+        results: dict[str, float] = {"load_rgb": warm_time(lambda: load_rgb(path), args.runs)}
 
     gold = scene.gold.regions
     box = regions_bounding_box(gold)
@@ -89,33 +77,35 @@ def main() -> None:
     anchors = [tuple(outline[i]) for i in (0, 60, 120, 180)]
     background_seed = (40.5, 40.5)
 
-    results["grabcut_proposal (box around the object)"] = timed(
+    results["grabcut_proposal (box around the object)"] = warm_time(
         lambda: grabcut_proposal(image, padded), args.runs
     )
-    results["magic_wand (object, tolerance 40)"] = timed(
+    results["magic_wand (object, tolerance 40)"] = warm_time(
         lambda: magic_wand(image, seed, 40), args.runs
     )
-    results["magic_wand (background, tolerance 60)"] = timed(
+    results["magic_wand (background, tolerance 60)"] = warm_time(
         lambda: magic_wand(image, background_seed, 60), args.runs
     )
-    results["scissors_path (3 legs along a quarter outline)"] = timed(
+    results["scissors_path (3 legs along a quarter outline)"] = warm_time(
         lambda: scissors_path(image, anchors), args.runs
     )
     assist_names = list(results)[1:]
 
     ring = star(1000)
-    results["self_intersects (2,000-vertex star)"] = timed(lambda: self_intersects(ring), args.runs)
-    results["moved_vertex_crosses (2,000 vertices, one drag step)"] = timed(
+    results["self_intersects (2,000-vertex star)"] = warm_time(
+        lambda: self_intersects(ring), args.runs
+    )
+    results["moved_vertex_crosses (2,000 vertices, one drag step)"] = warm_time(
         lambda: moved_vertex_crosses(ring, 10, (2100.0, 1500.0)), args.runs * 20
     )
     stroke = stroke_mask([(seed[0] + dx, seed[1]) for dx in range(0, 400, 8)], 25, WIDTH, HEIGHT)
-    results["union with a brush stroke (12 MP image)"] = timed(
+    results["union with a brush stroke (12 MP image)"] = warm_time(
         lambda: union(gold, stroke, WIDTH, HEIGHT), args.runs
     )
-    results["mask_to_regions (object mask, 12 MP)"] = timed(
+    results["mask_to_regions (object mask, 12 MP)"] = warm_time(
         lambda: mask_to_regions(gold_mask), args.runs
     )
-    results["mask_png export (12 MP)"] = timed(
+    results["mask_png export (12 MP)"] = warm_time(
         lambda: mask_png(PhotoClipResult(regions=gold), scene.payload.model_copy()), args.runs
     )
 

@@ -16,11 +16,11 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench.timing import compile_project, spawn_marked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,31 +88,8 @@ def make_profile(root: Path, tasks: int) -> Path:
     return profile.root
 
 
-def compile_project() -> None:
-    """Byte-compile the project as an install does: this machine may set
-    PYTHONDONTWRITEBYTECODE, and compiling every module at each start is not what users pay."""
-    import compileall
-
-    for package in ("app", "taskkinds", "widgets", "sync", "mockserver"):
-        compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
-def timed(args: list[str], marks: tuple[str, ...]) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    seen: dict[str, float] = {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        word = line.strip()
-        if word in marks:
-            seen[word] = time.perf_counter() - start
-    proc.wait(timeout=120)
-    missing = set(marks) - set(seen)
-    if proc.returncode != 0 or missing:
-        raise RuntimeError(f"{args[:3]} exited {proc.returncode}, missing marks {missing}")
-    return seen
 
 
 def main() -> None:
@@ -127,8 +104,8 @@ def main() -> None:
         compile_project()
         bare, shown, queue, filled = [], [], [], []
         for _ in range(args.runs):
-            bare.append(timed([sys.executable, "-c", BARE_WINDOW], ("shown",))["shown"])
-            marks = timed(
+            bare.append(spawn_marked([sys.executable, "-c", BARE_WINDOW], ("shown",))["shown"])
+            marks = spawn_marked(
                 [sys.executable, "-c", OUVRAGE_WINDOW, str(profile), str(args.tasks)],
                 ("shown", "queue", "filled"),
             )

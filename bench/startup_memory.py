@@ -27,14 +27,12 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.startup import compile_project
+from bench.timing import compile_project, spawn_marked
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -185,28 +183,6 @@ def make_profile(root: Path, tasks: int, photo: Path) -> tuple[Path, str]:
     return profile.root, key
 
 
-def timed(args: list[str], marks: tuple[str, ...]) -> dict[str, float]:
-    """Seconds from spawn to each mark, and the peak RSS (KiB) the process reports."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
-    )
-    seen: dict[str, float] = {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        word, _, value = line.strip().partition(" ")
-        if word == "peak_kib":
-            seen[word] = float(value)
-        elif word in marks:
-            seen[word] = time.perf_counter() - start
-    _, errors = proc.communicate(timeout=120)
-    missing = {*marks, "peak_kib"} - set(seen)
-    if proc.returncode != 0 or missing:
-        tail = " | ".join(errors.strip().splitlines()[-3:])
-        raise RuntimeError(f"{args[:3]} exited {proc.returncode}, missing {missing}: {tail}")
-    return seen
 
 
 def main() -> None:
@@ -229,12 +205,15 @@ def main() -> None:
         profile, key = make_profile(folder, args.tasks, photo)
         compile_project()
         for _ in range(runs):
-            bare = timed([sys.executable, "-c", BARE_WINDOW, str(photo)], ("usable",))
+            bare = spawn_marked(
+                [sys.executable, "-c", BARE_WINDOW, str(photo)], ("usable",), values=("peak_kib",)
+            )
             samples["bare_usable"].append(bare["usable"])
             samples["bare_peak"].append(bare["peak_kib"])
-            ours = timed(
+            ours = spawn_marked(
                 [sys.executable, "-c", OUVRAGE_WINDOW, str(profile), str(args.tasks), key],
                 ("shown", "queue", "filled", "usable", "full"),
+                values=("peak_kib",),
             )
             for mark in ("shown", "queue", "filled", "usable", "full"):
                 samples[mark].append(ours[mark])

@@ -27,12 +27,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import soundfile
+
+from bench.timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,13 +67,6 @@ def write_long_clip(path: Path, minutes: float, fmt: str) -> None:
             sink.write(minute[: round(part * minute.shape[0])])
 
 
-def median_time(action: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -113,13 +113,20 @@ class TaskRow:
         def one(value: Any) -> Any:
             return shared.setdefault(value, value)
 
-        rewards: dict[str, Decimal] = {}
+        rewards = _Decimals()
         return [
-            cls(r[0], one(r[1]), r[2], one(r[3]), r[4], one(r[5]),
-                rewards.get(r[6]) or rewards.setdefault(r[6], Decimal(r[6])), one(r[7]), r[8],
-                r[9])
+            cls(r[0], one(r[1]), r[2], one(r[3]), r[4], one(r[5]), rewards[r[6]], one(r[7]),
+                r[8], r[9])
             for r in rows
         ]  # fmt: skip
+
+
+class _Decimals(dict[str, Decimal]):
+    """Each amount's text parsed once: ``self[text]`` is its Decimal."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = Decimal(text)
+        return value
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class SyncRecords:
 
         def setting(self, key: str, default: Any = None) -> Any: ...
 
+        def set_setting(self, key: str, value: Any) -> Change: ...
+
     # -- sync with a server (the engine reaches these through the database worker)
 
     def pending_results(self, limit: int) -> list[dict[str, Any]]:
@@ -155,9 +157,7 @@ class SyncRecords:
                 )  # fmt: skip
                 if key and entry["kind"] == "task_reward":
                     touched |= self._settle(str(key), str(entry["status"]), entry.get("reason"))
-            self.db.table("settings").upsert(
-                {"key": "sync.earnings_cursor", "value": _json(cursor)}, pk="key"
-            )
+            self.set_setting("sync.earnings_cursor", cursor)
         return Change(tasks=frozenset(touched), outbox=bool(touched))
 
     def _settle(self, key: str, status: str, reason: str | None) -> set[str]:

@@ -41,6 +41,7 @@ from app.taskpane import TaskPane
 from app.tasks import op
 from app.worktime import BreakBanner, WorkTime
 from widgets.imagepreview import MediaPreviews
+from widgets.paintwatch import after_next_paint
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def _ignore(_value: object) -> None:
     """A background step's result nobody waits for."""
 
@@ -61,6 +63,13 @@ def _ignore(_value: object) -> None:
 FIRST_ROWS = 200  # the queue's first screenful, shown before the rest is read
 CONTENT_WAIT_MS = 1500  # start-up work waits at most this long for a resumed task's photo
 LAST_TASK_SETTING = "window.last_task"  # reopened at the next start
+
+
+def _first_rows(store: Store) -> tuple[list, list, int, str | None]:
+    """The queue's first screenful, its bundles, how many tasks in all, the task to resume."""
+    rows = store.tasks(limit=FIRST_ROWS)
+    total = len(rows) if len(rows) < FIRST_ROWS else store.task_count()
+    return rows, store.bundles(), total, store.setting(LAST_TASK_SETTING)
 
 
 @dataclass
@@ -109,14 +118,19 @@ class MainWindow(QMainWindow):
 
         # 750 ms leaves room for the write itself inside the one-second promise.
         self.autosaver = DraftAutosaver(self._save_draft, quiet_ms=300, max_ms=750, parent=self)
+        self._queue_started = False  # the first screenful of the queue has been shown
+        self._after_start: list = []  # start-up work waiting for the first screen
+        opened = ctx.ready  # tests and scripts open it first; the window opens it on a worker
+        if not opened:
+            # The database worker opens the profile while the window is built; the first
+            # screenful is read right after (``_open_profile``), which reports failures.
+            op(ctx.load_store).success(_ignore).failure(_ignore).run(ctx.db)
         self.setWindowTitle(self.tr("Ouvrage — demo") if ctx.demo else "Ouvrage")
         self.setAcceptDrops(True)
         self._build_ui()
         self._build_actions()
         self._restore_geometry()
-        self._queue_started = False  # the first screenful of the queue has been shown
-        self._after_start: list = []  # start-up work waiting for the first screen
-        if ctx.ready:
+        if opened:
             self._kinds_requested = ctx.registry is not None  # loaded with the store
             self._store_ready(ctx)
             self._build_link()
@@ -124,14 +138,21 @@ class MainWindow(QMainWindow):
                 self._kinds_ready(ctx)
         else:
             self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
-            # Load once the event loop runs, so the first paint does not compete for the GIL.
-            QTimer.singleShot(0, self._load_context)
+            self._queue_started = True
+            op(self._open_profile).success(self._profile_opened).failure(
+                self._context_failed
+            ).run(ctx.db)
 
-    def _load_context(self) -> None:
-        # The queue needs only the store; the kinds' models load right after it.
-        op(self.ctx.load_store).success(self._store_ready).failure(self._context_failed).run(
-            self.ctx.db
-        )
+    def _open_profile(self) -> tuple[list, list, int, str | None]:
+        """On the database worker: open the store and read the queue's first screenful."""
+        store = self.ctx.load_store().store
+        assert store is not None
+        return _first_rows(store)
+
+    def _profile_opened(self, first: tuple[list, list, int, str | None]) -> None:
+        self._first_rows_loaded(first)
+        self.refresh_outbox()
+        op(load_preferences, self.store).success(self._preferences_loaded).run(self.ctx.db)
 
     @property
     def store(self) -> Store:
@@ -352,13 +373,9 @@ class MainWindow(QMainWindow):
             return
         # At start: a screenful first (and the task to resume), the rest after it.
         self._queue_started = True
-
-        def first() -> tuple[list, list, int, str | None]:
-            rows = store.tasks(limit=FIRST_ROWS)
-            total = len(rows) if len(rows) < FIRST_ROWS else store.task_count()
-            return rows, store.bundles(), total, store.setting(LAST_TASK_SETTING)
-
-        op(first).success(self._first_rows_loaded).failure(self.report_error).run(self.ctx.db)
+        op(_first_rows, store).success(self._first_rows_loaded).failure(self.report_error).run(
+            self.ctx.db
+        )
 
     def _first_rows_loaded(self, loaded: tuple[list, list, int, str | None]) -> None:
         rows, bundles, total, last_task = loaded
@@ -449,21 +466,23 @@ class MainWindow(QMainWindow):
                 (folder / name for name in task["media"] if isinstance(name, str)),
                 lambda decode: ctx.net.submit(decode, _ignore, log.warning),
             )
-            # Its kind (only it, if the others are not loaded yet), the editor's module (it
-            # creates no widget) and the checks are imported here, not on the UI thread.
+            # Its kind (only it, if the others are not loaded yet) and the editor's module
+            # (it creates no widget) are imported here, not on the UI thread.
             from taskkinds import LazyFunction
 
             kind = ctx.kind(task["kind"])
             kind.load_editor()
-            if isinstance(kind.validate, LazyFunction):
-                kind.validate.resolve()
             with contextlib.suppress(ValueError):  # parsed again on the UI thread, which
                 task["parsed_payload"] = kind.parse_payload(task["payload"])  # says why
             if task["state"] in SUBMITTED_STATES:
                 latest = store.latest_outbox_row(key)
                 task["note"] = latest.note if latest else ""
-                return task, store.submitted_result(key)
-            return task, store.draft(key)
+                content = store.submitted_result(key)
+            else:
+                content = store.draft(key)
+            if content is not None and isinstance(kind.validate, LazyFunction):
+                kind.validate.resolve()  # the draft is checked as it is shown
+            return task, content
 
         op(load).success(self._task_loaded).failure(self._task_failed).run(self.ctx.db)
         if not resuming:  # at start-up the other kinds wait until the task is on screen
@@ -498,10 +517,12 @@ class MainWindow(QMainWindow):
         """The start-up work that waited, once ``editor`` has its content on screen (a
         photo decoded off the UI thread), or at once for editors that show it as built."""
         shown = getattr(editor, "contentShown", None)
-        if shown is None:
+        if shown is None or editor is None:
             self._start_later()
             return
-        shown.connect(self._start_later)
+        # Once the photo is painted, not merely handed to the canvas: the work that
+        # follows competes with that paint for the GIL.
+        shown.connect(lambda: after_next_paint(editor, self._start_later))
         QTimer.singleShot(CONTENT_WAIT_MS, self._start_later)  # a photo that never comes
 
     def _show_loaded(self, task: dict, content: dict | None) -> None:
@@ -564,6 +585,24 @@ class MainWindow(QMainWindow):
             self.work_time.stop()
         else:
             self.work_time.start(key)
+        self._import_checks(kind)
+
+    def _import_checks(self, kind: TaskKind) -> None:
+        """Import the kind's checks (a clipping task's need numpy) off the UI thread before
+        the first edit runs them: at start-up once the task is on screen, else now."""
+        from taskkinds import LazyFunction
+
+        checks = kind.validate
+        if not isinstance(checks, LazyFunction) or checks.resolved:
+            return
+
+        def step() -> None:
+            op(checks.resolve).failure(self.report_error).run(self.ctx.net)
+
+        if self._after_start:
+            self._after_start.append(step)
+        else:
+            step()
 
     def _position_text(self, key: str) -> str:
         where = self.queue_panel.position_of(key)

@@ -79,6 +79,11 @@ class LazyFunction:
         self.path = path
         self._function: Callable[..., Any] | None = None
 
+    @property
+    def resolved(self) -> bool:
+        """Whether the function has been imported."""
+        return self._function is not None
+
     def resolve(self) -> Callable[..., Any]:
         if self._function is None:
             module_name, _, name = self.path.partition(":")

@@ -375,6 +375,10 @@ def test_a_large_photo_paints_a_reduced_preview_first_then_the_full_photo(
     fn, done = jobs.pop(0)
     done(fn())  # full resolution, started only after the preview
     assert editor.canvas.has_image() and editor.canvas.image_size() == (2600, 1500)
+    assert editor.image is None  # painted; the tools' view of its pixels comes next
+    fn, done = jobs.pop(0)
+    done(fn())
+    assert editor.image is not None and editor.image.shape == (1500, 2600, 3)
     assert jobs == []
     if suffix != "jpg":  # lossless: the pixels the tools see are the file's
         assert np.array_equal(editor.image, pixels)

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,3 +48,89 @@ def test_modules_imported_after_pyside_are_not_kept_as_source_text() -> None:
     assert seen["cached"] == []
     assert seen["editor"] is True and seen["email"] is False  # the same answers as before
     assert seen["selection"] == [0, -1]  # modules keep the feature selection they had
+
+
+FIRST_FRAME = """
+    import json, sys
+    from pathlib import Path
+    from app.gui import make_application
+    app = make_application()
+    from taskkinds import default_registry
+    from taskkinds.photo_clip.editor import PhotoClipEditor
+    folder, name, width, height = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    kind = default_registry(lazy=True).get("photo_clip")
+    payload = kind.parse_payload(
+        {"image": name, "width": width, "height": height, "instruction": "the cup"}
+    )
+    jobs, first = [], {}
+    def shown():
+        if not first:
+            editor.grab()  # painted, as the contributor sees it
+            first.update(photo=editor.canvas.shows_photo(), numpy="numpy" in sys.modules,
+                         checks=kind.validate.resolved)
+    editor = PhotoClipEditor(payload, folder, None, run_background=lambda *job: jobs.append(job))
+    editor.contentShown.connect(shown)
+    editor.resize(900, 700)
+    editor.show()
+    while jobs:  # the background work, one job at a time
+        fn, done = jobs.pop(0)
+        done(fn())
+    print(json.dumps({"first": first, "editable": editor.image is not None,
+                      "numpy": "numpy" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("small.webp", (1600, 1067)), ("large.jpg", (3000, 2000))],  # whole, or reduced first
+)
+def test_a_clipping_task_paints_its_photo_before_numpy_is_imported(
+    tmp_path: Path, name: str, size: tuple[int, int]
+) -> None:
+    """numpy and the checks cost 40 ms or more: the photo is on screen without them, and
+    the tools get them right after."""
+    from PIL import Image
+
+    Image.new("RGB", size, (40, 120, 200)).save(tmp_path / name)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(FIRST_FRAME), str(tmp_path), name, *map(str, size)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "OUVRAGE_LANG": "en"},
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["first"] == {"photo": True, "numpy": False, "checks": False}
+    assert seen["editable"] and seen["numpy"]  # the tools work once the view is made
+
+
+@pytest.mark.parametrize(("setting", "scanned"), [(None, False), ("", True)])
+def test_the_first_model_built_does_not_scan_installed_packages(
+    setting: str | None, scanned: bool
+) -> None:
+    """pydantic's plugin search reads every installed package's entry points (10-30 ms);
+    Ouvrage turns it off unless the environment says otherwise."""
+    code = """
+        import importlib.metadata, json, sys
+        scans = []
+        everything = importlib.metadata.distributions
+        importlib.metadata.distributions = lambda *a, **k: scans.append(1) or everything(*a, **k)
+        import app
+        from taskkinds import default_registry
+        kind = default_registry(lazy=True).get("photo_clip")
+        kind.parse_payload({"image": "a.jpg", "width": 10, "height": 10, "instruction": "x"})
+        print(json.dumps({"scanned": bool(scans)}))
+    """
+    env = {"PATH": "/usr/bin:/bin"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting  # an explicit choice is kept
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"scanned": scanned}

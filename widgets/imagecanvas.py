@@ -11,11 +11,11 @@ needs its full resolution.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -35,13 +35,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+if TYPE_CHECKING:  # numpy is not needed to paint a photo: arrays come from the tools
+    import numpy as np
+
+    RingLike = Sequence[Sequence[float]] | np.ndarray
+
 __all__ = ["PREVIEW_SIDE", "ImageCanvas", "OverlayMode"]
 
 PREVIEW_SIDE = 2048  # longest side of the preview drawn while zoomed out
 MAX_SCALE = 32.0  # 3200 %
 ZOOM_STEP = 1.25
 PointLike = tuple[float, float] | Sequence[float] | QPointF
-RingLike = Sequence[Sequence[float]] | np.ndarray
 
 
 class OverlayMode(Enum):
@@ -59,8 +63,8 @@ def _qpoint(point: PointLike) -> QPointF:
 
 
 def _polygon(points: RingLike) -> QPolygonF:
-    array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    return QPolygonF([QPointF(x, y) for x, y in array.tolist()])
+    pairs = points.tolist() if hasattr(points, "tolist") else points  # an (n, 2) array
+    return QPolygonF([QPointF(float(x), float(y)) for x, y in pairs])
 
 
 def _checkerboard() -> QBrush:
@@ -77,6 +81,8 @@ def rgb_to_qimage(pixels: np.ndarray) -> QImage:
     """A QImage owning a copy of an ``(h, w, 3)`` uint8 RGB array, in a fast-to-draw format.
 
     Raises ``ValueError`` for any other shape or type."""
+    import numpy as np
+
     if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8:
         raise ValueError(f"expected an (h, w, 3) uint8 array, got {pixels.shape} {pixels.dtype}")
     pixels = np.ascontiguousarray(pixels)
@@ -429,8 +435,8 @@ class ImageCanvas(QWidget):
             return
         # Whole pixels, so nearest-neighbour blocks line up with image pixels.
         left, top = int(visible.left()), int(visible.top())
-        right = min(width, int(np.ceil(visible.right())))
-        bottom = min(height, int(np.ceil(visible.bottom())))
+        right = min(width, math.ceil(visible.right()))
+        bottom = min(height, math.ceil(visible.bottom()))
         source = QRectF(left, top, right - left, bottom - top)
         if self._mode is OverlayMode.CUTOUT:
             painter.fillRect(view.mapRect(source), self._checker)

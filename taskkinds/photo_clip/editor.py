@@ -13,19 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from taskkinds.base import Problem
 from taskkinds.photo_clip.editor_assists import Assists
-from taskkinds.photo_clip.editor_photo import FirstLook, first_look, full_photo
+from taskkinds.photo_clip.editor_photo import FirstLook, FullPhoto, first_look, full_photo
 from taskkinds.photo_clip.editor_shapes import PICK_PIXELS, ShapeEdits
 from taskkinds.photo_clip.editor_toolbar import ClipToolbar, Tool
-from taskkinds.photo_clip.geometry import simplify_path
 from taskkinds.photo_clip.images import ImageUnreadable
 from taskkinds.photo_clip.model import PhotoClipPayload, PhotoClipResult, Point, Region
 from taskkinds.photo_clip.tools import (
@@ -37,6 +35,11 @@ from taskkinds.photo_clip.tools import (
 from widgets.background import RunBackground, thread_pool_runner
 from widgets.imagecanvas import ImageCanvas, OverlayMode
 from widgets.imagepreview import PENDING, MediaPreviews
+
+if TYPE_CHECKING:
+    # The first frame (the photo's reduced look) needs no numpy; the full photo's pixels
+    # and the first edit that computes import it.
+    import numpy as np
 
 # The kind's title and the export formats whose names French changes, from its Qt-free
 # registry entry (__init__.py): marked here for the translation catalogue.
@@ -71,7 +74,8 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         self._previews = previews  # reduced looks the window started decoding ahead
         self.payload = payload
         self.history = History(_regions_from(draft))
-        self.image: np.ndarray | None = None
+        self.image: np.ndarray | None = None  # the tools' view of the full photo's pixels
+        self._photo: FullPhoto | None = None
         self._run = run_background or thread_pool_runner(self)
         self._read_only = False
         self.tool = Tool.POLYGON
@@ -251,11 +255,21 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
             )
             return
         self._photo = outcome  # the QImage behind the pixels' view stays alive with it
-        self.image = outcome.pixels
         self.canvas.set_image(outcome.image)
         self.status.clear()
-        self._update_hint()
         self.contentShown.emit()
+        # The tools' view of the pixels (numpy's first import, the first time) is made off
+        # the UI thread once the photo is painted; editing starts with it.
+        self._run(lambda: outcome.pixels, lambda pixels: self._pixels_ready(outcome, pixels))
+
+    def _pixels_ready(self, photo: FullPhoto, pixels: Any) -> None:
+        if photo is not self._photo:
+            return  # another photo replaced it meanwhile
+        if isinstance(pixels, Exception):
+            self._show_message(self.tr("The photo cannot be opened: %1").replace("%1", str(pixels)))
+            return
+        self.image = pixels
+        self._update_hint()
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -423,6 +437,8 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
             return
         p = (pos.x(), pos.y())
         if self._freehand is not None:
+            from taskkinds.photo_clip.geometry import simplify_path
+
             points = simplify_path([*self._freehand, p], max(0.5, self._pick(1.5)))
             self._freehand = None
             self._points = points

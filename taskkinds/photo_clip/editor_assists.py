@@ -2,7 +2,9 @@
 that snap to the edges while the contributor clicks.
 
 A mixin of ``PhotoClipEditor``. Every assist runs off the UI thread through the
-editor's ``_run``; an answer that comes back after another edit is dropped.
+editor's ``_run``; an answer that comes back after another edit is dropped. The
+assists and masks (numpy, OpenCV) are imported by the first assist used, not with
+the editor.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
-from taskkinds.photo_clip.assists import grabcut_proposal, magic_wand, scissors_path
-from taskkinds.photo_clip.masks import subtract, union
 from taskkinds.photo_clip.model import Box, Point
 
 # A mixin says its context: self.tr() would look texts up under the editor class's name.
@@ -32,6 +32,8 @@ class Assists(_Base):
     # scissors: each leg snaps to the edges off the UI thread as soon as it is known
 
     def _add_anchor(self, p: Point) -> None:
+        from taskkinds.photo_clip.assists import scissors_path
+
         self._trace.add(p)
         image = self.image
         assert image is not None
@@ -52,6 +54,8 @@ class Assists(_Base):
         image, start = self.image, self._trace.anchors[-1] if self._trace.anchors else None
         if image is None or start is None:
             return
+        from taskkinds.photo_clip.assists import scissors_path
+
         self._live_busy, self._live_wanted = True, None
 
         def done(outcome: Any) -> None:
@@ -79,6 +83,9 @@ class Assists(_Base):
         return False
 
     def _run_grabcut(self, start: Point, end: Point) -> None:
+        from taskkinds.photo_clip.assists import grabcut_proposal
+        from taskkinds.photo_clip.masks import union
+
         width, height = self._size()
         x0, x1 = sorted((min(max(start[0], 0), width), min(max(end[0], 0), width)))
         y0, y1 = sorted((min(max(start[1], 0), height), min(max(end[1], 0), height)))
@@ -102,6 +109,9 @@ class Assists(_Base):
         self._run(lambda: grabcut_proposal(image, box), done)
 
     def _run_wand(self, p: Point, subtracting: bool) -> None:
+        from taskkinds.photo_clip.assists import magic_wand
+        from taskkinds.photo_clip.masks import subtract, union
+
         image, tolerance, edits = self.image, self.tolerance.value(), self._edits
         assert image is not None
         width, height = self._size()

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -32,6 +32,7 @@ from widgets.imagepreview import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np  # imported with the full photo: the reduced first look needs none
     from PIL import Image  # only for what Qt cannot read
 
 __all__ = ["FirstLook", "FullPhoto", "first_look", "full_photo"]
@@ -49,8 +50,13 @@ class FirstLook:
 
 @dataclass(frozen=True)
 class FullPhoto:
-    pixels: np.ndarray  # a view into ``image``: keep both together
     image: QImage
+
+    @cached_property
+    def pixels(self) -> np.ndarray:
+        """A read-only RGB view into ``image`` for the tools (keep both together). Made
+        apart from the decode, so the photo can be painted before numpy is imported."""
+        return rgb_view(self.image)
 
 
 def first_look(path: Path) -> FirstLook:
@@ -72,6 +78,8 @@ def first_look(path: Path) -> FirstLook:
     if not isinstance(decoded, QImage):  # Pillow read what Qt could not
         if factor <= 1:
             return FirstLook(None, decoded)
+        import numpy as np
+
         reduced_pixels = np.asarray(decoded.reduce(factor), dtype=np.uint8)
         return FirstLook(rgb_to_qimage(reduced_pixels), decoded)
     if factor <= 1:
@@ -85,14 +93,15 @@ def first_look(path: Path) -> FirstLook:
 
 
 def full_photo(path: Path, decoded: QImage | Image.Image | None = None) -> FullPhoto:
-    """The full-resolution QImage and a read-only RGB view of its pixels for the assists,
-    decoding ``path`` unless it is ``decoded``. The photo is held once, in the QImage.
+    """The full-resolution QImage (and, through it, a read-only RGB view of its pixels for
+    the tools), decoding ``path`` unless it is ``decoded``. The photo is held once, in the
+    QImage.
 
     Raises ``ImageUnreadable`` when the photo is missing, damaged or too large.
     """
     image = _read_full(path) if decoded is None else decoded
     qimage = image if isinstance(image, QImage) else pil_to_qimage(image)
-    return FullPhoto(rgb_view(qimage), qimage)
+    return FullPhoto(qimage)
 
 
 def _read_full(path: Path) -> QImage | Image.Image:
@@ -139,6 +148,8 @@ def pil_to_qimage(image: Image.Image) -> QImage:
 def rgb_view(image: QImage) -> np.ndarray:
     """A read-only ``(height, width, 3)`` RGB view of an RGB32 QImage's pixels, no copy.
     Keep the QImage alive as long as the view is used."""
+    import numpy as np
+
     width, height = image.width(), image.height()
     raw = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(height, image.bytesPerLine())
     return raw[:, : 4 * width].reshape(height, width, 4)[:, :, 2::-1]

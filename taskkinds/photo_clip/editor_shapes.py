@@ -2,7 +2,9 @@
 regions, moving, inserting and deleting vertices, and brush or eraser strokes.
 
 A mixin of ``PhotoClipEditor``: it reads the editor's state and calls its helpers
-(``_commit``, ``_cancel``, ``_pick``…); it holds no state of its own.
+(``_commit``, ``_cancel``, ``_pick``…); it holds no state of its own. What computes
+on pixels or arrays (numpy, the masks, the scissors) is imported by the edit that
+needs it, so the editor's first frame does not wait for numpy.
 """
 
 from __future__ import annotations
@@ -10,13 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication
 
-from taskkinds.photo_clip.assists import scissors_path
 from taskkinds.photo_clip.editor_toolbar import Tool
-from taskkinds.photo_clip.geometry import moved_vertex_crosses
-from taskkinds.photo_clip.masks import stroke_mask, subtract, union
 from taskkinds.photo_clip.model import Point, Region
 from taskkinds.photo_clip.tools import (
     VertexRef,
@@ -56,6 +54,8 @@ class ShapeEdits(_Base):
         if len(points) < 3:
             return
         if self.tool is Tool.SCISSORS:
+            from taskkinds.photo_clip.assists import scissors_path
+
             image = self.image
             assert image is not None
             self.status.setText(translate("ShapeEdits", "Snapping to the edges…"))
@@ -124,6 +124,10 @@ class ShapeEdits(_Base):
             self._show_drag(base, ref, p)
 
     def _show_drag(self, base: list[Region], ref: VertexRef, p: Point) -> None:
+        import numpy as np
+
+        from taskkinds.photo_clip.geometry import moved_vertex_crosses
+
         if self._drag_ring is None:  # converted once per drag, not once per move
             self._drag_ring = np.asarray(ring_points(base, ref.region, ref.ring), dtype=float)
         crosses = moved_vertex_crosses(self._drag_ring, ref.index, p)
@@ -146,6 +150,8 @@ class ShapeEdits(_Base):
             self.canvas.set_highlight(point)
 
     def _finish_drag(self, p: Point) -> None:
+        from taskkinds.photo_clip.geometry import moved_vertex_crosses
+
         assert self._drag is not None
         ref, base, _ = self._drag
         ring = ring_points(base, ref.region, ref.ring)
@@ -174,6 +180,8 @@ class ShapeEdits(_Base):
         return self.tool is Tool.ERASER
 
     def _finish_stroke(self, p: Point) -> None:
+        from taskkinds.photo_clip.masks import stroke_mask, subtract, union
+
         assert self._stroke is not None
         points, self._stroke = [*self._stroke, p], None
         self.canvas.set_stroke_preview(None, 0, False)

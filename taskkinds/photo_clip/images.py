@@ -10,19 +10,18 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL import Image
+
+    RGBImage = npt.NDArray[np.uint8]
 
 __all__ = ["DEFAULT_MAX_PIXELS", "FORMATS", "ImageUnreadable", "load_rgb", "open_rgb"]
 
 # The same bound as the bundle importer's (sync.manifest.Limits.max_image_pixels).
 DEFAULT_MAX_PIXELS = 64_000_000
 FORMATS = ("PNG", "JPEG", "WEBP")
-
-RGBImage = npt.NDArray[np.uint8]
 
 
 class ImageUnreadable(ValueError):
@@ -44,6 +43,8 @@ def load_rgb(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> RGBIm
 
     Raises ``ImageUnreadable`` as ``open_rgb`` does.
     """
+    import numpy as np  # imported when pixels are wanted: the editor's first frame needs none
+
     return np.asarray(open_rgb(path, max_pixels=max_pixels), dtype=np.uint8)
 
 

@@ -3,19 +3,23 @@
 Qt-free (the editor turns mouse events into these calls), so it is fast to test.
 Region lists are treated as immutable: every edit returns a new list and leaves
 the regions it did not touch as the same objects.
+
+History and the scissors' trace need no numpy: the editor builds them before its
+first frame, and numpy (with the geometry and masks built on it) is imported by the
+first edit that computes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
-from taskkinds.photo_clip.geometry import as_array, bounding_box, point_in_region
-from taskkinds.photo_clip.masks import subtract, union
 from taskkinds.photo_clip.model import Point, Region
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "EdgeHit",
@@ -142,6 +146,10 @@ class VertexIndex:
     """Every vertex and edge of a region list in flat arrays, for picking under the mouse."""
 
     def __init__(self, regions: Sequence[Region]) -> None:
+        import numpy as np
+
+        from taskkinds.photo_clip.geometry import as_array
+
         starts: list[npt.NDArray[np.float64]] = []
         refs: list[npt.NDArray[np.int64]] = []
         for r, region in enumerate(regions):
@@ -162,6 +170,8 @@ class VertexIndex:
         """The vertex closest to ``point`` within ``radius``, or None."""
         if not len(self.points):
             return None
+        import numpy as np
+
         distances = np.hypot(self.points[:, 0] - point[0], self.points[:, 1] - point[1])
         best = int(np.argmin(distances))
         if distances[best] > radius:
@@ -173,6 +183,8 @@ class VertexIndex:
         """The closest point on an edge within ``radius`` of ``point``, or None."""
         if not len(self.points):
             return None
+        import numpy as np
+
         a, b = self.points, self.ends
         ab = b - a
         length2 = np.einsum("ij,ij->i", ab, ab)
@@ -189,6 +201,8 @@ class VertexIndex:
 
 
 def _boxes_meet(regions: Sequence[Region], ring: Sequence[Point]) -> bool:
+    from taskkinds.photo_clip.geometry import bounding_box
+
     box = bounding_box(ring)
     for region in regions:
         other = bounding_box(region.outer)
@@ -212,6 +226,8 @@ def add_polygon(
     polygon = Region(outer=[(float(x), float(y)) for x, y in ring])
     if not _boxes_meet(regions, ring):
         return [*regions, polygon]
+    from taskkinds.photo_clip.masks import union
+
     return union(regions, [polygon], width, height)
 
 
@@ -221,12 +237,16 @@ def cut_polygon(
     """``regions`` with the polygon ``ring`` taken away (a hole when it lies inside)."""
     if len(ring) < 3 or not _boxes_meet(regions, ring):
         return list(regions)
+    from taskkinds.photo_clip.masks import subtract
+
     return subtract(regions, [Region(outer=[(float(x), float(y)) for x, y in ring])], width, height)
 
 
 def region_at(regions: Sequence[Region], point: Point) -> int | None:
     """The index of the region drawn on top at ``point`` (the last one listed that holds
     it, holes excluded), or None."""
+    from taskkinds.photo_clip.geometry import point_in_region
+
     for index in range(len(regions) - 1, -1, -1):
         if point_in_region(point, regions[index]):
             return index

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +203,8 @@ def _lrelease() -> list[str] | None:
             return [str(binary)]
     except ImportError:  # pragma: no cover - PySide6 is what runs this
         pass
+    import shutil
+
     wrapper = shutil.which("pyside6-lrelease")
     return [wrapper] if wrapper else None
 
@@ -212,6 +212,8 @@ def _lrelease() -> list[str] | None:
 def compile_ts(ts: Path, qm: Path) -> bool:
     """Compile ``ts`` into ``qm`` (through a temporary file); False when ``lrelease`` is
     missing or fails, or the folder cannot be written."""
+    import subprocess  # only when a catalogue needs compiling, not at every start
+
     command = _lrelease()
     if command is None:
         return False

@@ -128,15 +128,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Ouvrage — demo") if ctx.demo else "Ouvrage")
         self.setAcceptDrops(True)
         self._build_ui()
-        self._build_actions()
+        self._build_menus()
         self._restore_geometry()
         if opened:
+            self._fill_menus()
             self._kinds_requested = ctx.registry is not None  # loaded with the store
             self._store_ready(ctx)
             self._build_link()
             if self._kinds_requested:
                 self._kinds_ready(ctx)
         else:
+            self._after_start.insert(0, self._fill_menus)  # before anything that needs them
             self.pane.show_message(self.tr("Opening your profile…"), str(ctx.profile.root))
             self._queue_started = True
             op(self._open_profile).success(self._profile_opened).failure(
@@ -212,12 +214,15 @@ class MainWindow(QMainWindow):
                         lambda _=False, k=kind, f=fmt.name: self.choose_export(k, f),
                     )
                 )
+        self._kinds_loaded = True
+        self._fill_menus()
         for action in self._needs_profile:
             action.setEnabled(True)
         if self.link is not None:
             self.link.set_kind_titles({kind.id: kind_title(kind) for kind in self.registry})
 
     def _context_failed(self, exc: BaseException) -> None:
+        self._fill_menus()  # Quit, Preferences and Help work with no profile
         self.pane.show_message(self.tr("This profile cannot be opened"), str(exc))
         self.report_error(exc)
 
@@ -259,7 +264,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([420, 620])
 
         self.tabs.addTab(work, self.tr("Tasks"))
-        self.work_time = WorkTime(lambda: self.pane.editor, self.break_banner, parent=self)
+        self.work_time = WorkTime(
+            lambda: self.pane.editor, self.break_banner, watch=False, parent=self
+        )
+        self._after_start.append(self.work_time.watch)  # once the first screen is painted
         self.work_time.finished.connect(self._keep_task_time)
         self.work_time.suggestion.connect(lambda text: self.statusBar().showMessage(text, 15000))
         # The outbox view is built the first time it is shown: start-up only pays for the queue.
@@ -297,13 +305,29 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.profile_label, 1)
         self.pane.show_placeholder(has_tasks=False)
 
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+    def _build_menus(self) -> None:
+        """The menu bar's titles, in place from the first frame so nothing moves; their
+        entries follow in ``_fill_menus``, after the first screen at start-up."""
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.export_menu = self.file_menu.addMenu(self.tr("&Export results"))
+        self.task_menu = bar.addMenu(self.tr("&Task"))
+        self.server_menu = bar.addMenu(self.tr("&Server"))
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self._menus_filled = False
+        self._kinds_loaded = False
+
+    def _fill_menus(self) -> None:
+        """The menus' entries and shortcuts, the help and the tour (once)."""
+        if self._menus_filled:
+            return
+        self._menus_filled = True
+        file_menu = self.file_menu
         self.import_action = self._action(
             self.tr("&Import bundle…"), QKeySequence.StandardKey.Open, self.choose_bundles
         )
-        file_menu.addAction(self.import_action)
-        self.export_menu = file_menu.addMenu(self.tr("&Export results"))
+        file_menu.insertAction(self.export_menu.menuAction(), self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Preferences…"), "Ctrl+,", self.edit_preferences))
         file_menu.addSeparator()
@@ -311,7 +335,7 @@ class MainWindow(QMainWindow):
             self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         )
 
-        task_menu = self.menuBar().addMenu(self.tr("&Task"))
+        task_menu = self.task_menu
         self.submit_action = self._action(self.tr("&Submit"), None, self.submit_current)
         self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         task_menu.addAction(self.submit_action)
@@ -324,11 +348,9 @@ class MainWindow(QMainWindow):
 
         self._needs_profile = [self.import_action, self.submit_action]
         for action in self._needs_profile:
-            action.setEnabled(False)
+            action.setEnabled(self._kinds_loaded)
 
-        self.server_menu = self.menuBar().addMenu(self.tr("&Server"))
-
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = self.view_menu
         view_menu.addAction(
             self._action(self.tr("&Tasks"), "Ctrl+1", lambda: self.tabs.setCurrentIndex(0))
         )
@@ -347,7 +369,7 @@ class MainWindow(QMainWindow):
             )
         )
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu = self.help_menu
         help_menu.addAction(self._action(self.tr("&About Ouvrage"), None, self._about))
         from app.help import install_help  # shortcut sheet, tour, diagnostics, zoom, colours
 
@@ -392,7 +414,16 @@ class MainWindow(QMainWindow):
             self.open_task(last_task, resuming=True)
         self._queue_shown(bool(rows))
         if not resuming:
+            self._start_after_paint(self.queue.viewport())
+
+    def _start_after_paint(self, widget: QWidget) -> None:
+        """The start-up work that waited, once ``widget`` has painted what it was given
+        (at once if it is not on screen; after ``CONTENT_WAIT_MS`` at the latest)."""
+        if not widget.isVisible():
             self._start_later()
+            return
+        after_next_paint(widget, self._start_later)
+        QTimer.singleShot(CONTENT_WAIT_MS, self._start_later)
 
     def _start_later(self) -> None:
         """Run the start-up work that waited for the first screen (the rest of the queue,
@@ -514,15 +545,17 @@ class MainWindow(QMainWindow):
                 self._start_after_content(self.pane.editor)
 
     def _start_after_content(self, editor: QWidget | None) -> None:
-        """The start-up work that waited, once ``editor`` has its content on screen (a
-        photo decoded off the UI thread), or at once for editors that show it as built."""
+        """The start-up work that waited, once ``editor`` has its content on screen: its
+        ``contentShown`` (a photo decoded off the UI thread, then painted), or its first
+        paint for editors that show their content as they are built."""
         shown = getattr(editor, "contentShown", None)
-        if shown is None or editor is None:
-            self._start_later()
+        if shown is None:
+            if editor is None:
+                self._start_later()
+            else:
+                self._start_after_paint(editor)
             return
-        # Once the photo is painted, not merely handed to the canvas: the work that
-        # follows competes with that paint for the GIL.
-        shown.connect(lambda: after_next_paint(editor, self._start_later))
+        shown.connect(self._start_later)  # once the photo is painted
         QTimer.singleShot(CONTENT_WAIT_MS, self._start_later)  # a photo that never comes
 
     def _show_loaded(self, task: dict, content: dict | None) -> None:

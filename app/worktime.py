@@ -84,9 +84,11 @@ class WorkTime(QObject):
         break_minutes: float = 50.0,
         snooze_minutes: float = 10.0,
         kind_run: int = 25,
+        watch: bool = True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._watching = False
         self._editor = editor
         self.timer = TaskTimer(idle_after_s)
         self.reminder = BreakReminder(break_minutes, snooze_minutes)
@@ -96,12 +98,25 @@ class WorkTime(QObject):
         banner.rested.connect(self.reminder.took_break)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        app.installEventFilter(self)
         app.focusChanged.connect(self._focus_changed)
         self._check = QTimer(self)
         self._check.setInterval(CHECK_MS)
         self._check.timeout.connect(self.check_break)
         self._check.start()
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """Count keys, clicks and scrolls in the editor as activity from now on.
+
+        It takes an application-wide event filter, and PySide sets up every Qt class it
+        has not yet used (15-20 ms) the first time a filter meets one of Qt's private
+        events: the window installs it once its first screen is painted (``watch=False``).
+        """
+        app = QApplication.instance()
+        if not self._watching and app is not None:
+            self._watching = True
+            app.installEventFilter(self)
 
     def start(self, key: str) -> None:
         """A task's editor was opened: measure it (and hand over the previous task's)."""

@@ -72,9 +72,10 @@ FIRST_FRAME = """
     editor.contentShown.connect(shown)
     editor.resize(900, 700)
     editor.show()
-    while jobs:  # the background work, one job at a time
+    while jobs:  # the background work, one job at a time, then what it set off
         fn, done = jobs.pop(0)
         done(fn())
+        app.processEvents()
     print(json.dumps({"first": first, "editable": editor.image is not None,
                       "numpy": "numpy" in sys.modules}))
 """

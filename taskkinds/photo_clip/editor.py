@@ -35,6 +35,7 @@ from taskkinds.photo_clip.tools import (
 from widgets.background import RunBackground, thread_pool_runner
 from widgets.imagecanvas import ImageCanvas, OverlayMode
 from widgets.imagepreview import PENDING, MediaPreviews
+from widgets.paintwatch import after_next_paint
 
 if TYPE_CHECKING:
     # The first frame (the photo's reduced look) needs no numpy; the full photo's pixels
@@ -55,8 +56,8 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
 
     draftChanged = Signal(dict)
     submitRequested = Signal(dict)
-    # The photo (its reduced first look, or the full image) or why it cannot be shown is
-    # on screen: the window holds back its own start-up work until then.
+    # The photo (its reduced first look, or the full image) has been painted, or why it
+    # cannot be shown is on screen: the window holds back its start-up work until then.
     contentShown = Signal()
 
     def __init__(
@@ -241,7 +242,7 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         if outcome.preview is not None and not self.canvas.has_image():
             size = (self.payload.width, self.payload.height)
             self.canvas.set_preview(outcome.preview, size)
-            self.contentShown.emit()
+            after_next_paint(self.canvas, self.contentShown.emit)
         decoded = outcome.decoded
         self._run(lambda: full_photo(path, decoded), self._image_opened)
 
@@ -257,7 +258,7 @@ class PhotoClipEditor(ShapeEdits, Assists, QWidget):
         self._photo = outcome  # the QImage behind the pixels' view stays alive with it
         self.canvas.set_image(outcome.image)
         self.status.clear()
-        self.contentShown.emit()
+        after_next_paint(self.canvas, self.contentShown.emit)
         # The tools' view of the pixels (numpy's first import, the first time) is made off
         # the UI thread once the photo is painted; editing starts with it.
         self._run(lambda: outcome.pixels, lambda pixels: self._pixels_ready(outcome, pixels))

@@ -106,6 +106,11 @@ class WorkTime(QObject):
         if watch:
             self.watch()
 
+    @property
+    def watching(self) -> bool:
+        """Whether activity in the editor is being counted (``watch``)."""
+        return self._watching
+
     def watch(self) -> None:
         """Count keys, clicks and scrolls in the editor as activity from now on.
 

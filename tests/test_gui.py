@@ -341,3 +341,36 @@ def test_the_rest_of_the_queue_arrives_below_without_losing_the_selection(qtbot)
     assert panel.table.currentIndex().row() == 5 and chosen == ["b/t5"]  # no reset, no re-open
     assert panel.position_of("b/t499") == (500, 500)
     assert "500 of 500 tasks shown" in panel.count.text()
+
+
+def test_a_real_start_paints_the_frame_first_then_fills_the_menus_and_tabs(
+    qtbot, profile: Profile, bundle_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """As ``ouvrage`` starts: the store opens on the worker while the window is built;
+    the menus' entries, the activity filter and the server tabs follow the first screen."""
+    seed = AppContext.open(profile, inline=True)
+    from app.importer import import_bundle_file
+
+    import_bundle_file(seed.store, profile, bundle_file, seed.registry)
+    seed.close()
+
+    ctx = AppContext.create(profile)  # nothing loaded yet, real worker threads
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Task", "&Server", "&View", "&Help"]  # in place, nothing moves
+    assert window.task_menu.actions() == []  # entries come after the first screen
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == 3, timeout=5000)
+        qtbot.waitUntil(lambda: window.link is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.import_action.isEnabled(), timeout=5000)
+        entries = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+        assert entries == ["&Import bundle…", "&Export results", "&Preferences…", "&Quit"]
+        assert any("XLIFF" in a.text() for a in window.export_menu.actions())
+        assert window.work_time.watching
+        assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+            "Tasks", "Outbox", "Catalogue", "Earnings", "Qualifications"
+        ]  # fmt: skip
+    finally:
+        close_window(window)

@@ -314,7 +314,8 @@ class QueuePanel(QWidget):
 
     def position_of(self, key: str) -> tuple[int, int] | None:
         row = self.model.row_for(key)
-        return None if row is None else (row + 1, self.model.rowCount())
+        # While the rest of a long queue is read, the count is the one already known.
+        return None if row is None else (row + 1, max(self.model.rowCount(), self._loading))
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -333,6 +333,7 @@ def test_the_rest_of_the_queue_arrives_below_without_losing_the_selection(qtbot)
     panel.show_first_rows(rows[:200], [{"id": "b", "title": "B"}], 500)
     assert panel.model.rowCount() == 200
     assert "Reading 500 tasks" in panel.count.text()
+    assert panel.position_of("b/t5") == (6, 500)  # "Task 6 of 500" already
     chosen: list[str] = []
     panel.taskChosen.connect(chosen.append)
     panel.table.setCurrentIndex(panel.proxy.index(5, 0))

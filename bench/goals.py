@@ -287,21 +287,33 @@ def unexplained(_d: Data) -> str:
 
 def why_startup(d: Data) -> str:
     s = d["startup"]
+    table = s.get("table_window_s")
+    reference = (
+        f" A bare window showing the same first 200 rows in a QTableWidget, with no Ouvrage"
+        f" code, takes {_ms(table)} ({table / s['bare_window_s']:.2f}×): text, fonts and a"
+        " table are not what costs."
+        if table
+        else ""
+    )
     return (
         f"A bare window shows in {_ms(s['bare_window_s'])}, so 1.5× leaves"
         f" {_ms(s['bare_window_s'] / 2)} for everything Ouvrage adds; it adds"
         f" {_ms(s['ouvrage_queue_shown_s'] - s['bare_window_s'])} to the queue's first"
-        " screenful. Done since the first report: the queue shows its first 200 rows before"
-        " the other 9,800 are read, the server tabs and the rest of the queue wait until it is"
-        " painted, PySide6's per-module source probe is replaced by a cheap one (it cost ~25 ms"
-        " and 15 MiB), the kinds load lazily and without numpy. What is left, traced: the Qt"
-        " namespace alone (``Qt.*`` enums, ~11 ms, which any real PySide window pays), the"
-        " app's own modules (~20 ms: main window, task pane, queue, i18n, preferences),"
-        " building the menus, status bar and panes (~20 ms) and their first polish and paint"
-        " with the style sheet (~13 ms), the store's import and the first query on the worker"
-        " (~15 ms). It would take a skeleton-first window (only the queue and the tab bar"
-        " built and painted, menus and panes built after the first frame) and a frozen"
-        " build's faster imports; even then a Python start-up has ~40 ms for all of it."
+        f" screenful.{reference} Done: the first 200 rows show before the other 9,800 are"
+        " read; the store opens on the database worker while the window is built; the menus'"
+        " entries, the help, the server tabs, the other kinds and the rest of the queue come"
+        " after the first screen has painted; WorkTime's application-wide event filter too"
+        " (the first time a Python filter meets one of Qt's private events, PySide sets up"
+        " every Qt class it has not used yet: 104 enums, 15-20 ms); PySide6's per-module"
+        " source probe is replaced by a cheap one. What is left, traced in one process: Qt's"
+        " namespace (``Qt.*``, 94 Python enums, 12 ms, created at the first use of ``Qt``),"
+        " the theme's module and style sheet (~10 ms), Ouvrage's window modules (~18 ms),"
+        " building the tabs, queue, pane and status bar (~20 ms), then the first rows' model"
+        " and paint (~10 ms) on one GIL shared with the worker opening the store. It would"
+        " take a first screen drawn from one small module that uses neither ``Qt`` nor the"
+        " style sheet, with the window's real modules imported and built after it has"
+        " painted: a second window implementation kept in step with the first, for about"
+        " 50 ms on a start that is already under a fifth of a second."
     )
 
 
@@ -369,15 +381,15 @@ def why_usable(d: Data) -> str:
     return (
         f"Shown at {_ms(s['ouvrage_shown_s'])}, queue on screen at {_ms(s['ouvrage_queue_s'])},"
         f" photo painted at {_ms(s['ouvrage_usable_s'])}; the baseline is a bare window and one"
-        " Pillow decode. Done: the task open at the last close reopens from the store without"
-        " waiting for the queue; its photo's reduced look is decoded by libjpeg's DCT scaling"
-        " (GIL released) while only its kind and editor are imported on the database worker;"
-        " the other kinds, the rest of the queue and the server tabs wait until the photo is"
-        " on screen. What is left is Python imports in series on one GIL: pydantic (~29 ms,"
-        " for the payload model), numpy (~32–45 ms, which the clipping tools are built on),"
-        " the editor's modules (~10 ms), building the editor (~16 ms), on top of the window's"
-        " own start (see Start-up). It would take a clipping editor whose first frame needs"
-        " neither numpy nor pydantic (tools imported after it), or a frozen build."
+        " Pillow decode. Done: the task open at the last close reopens without waiting for"
+        " the queue; its photo's reduced look is decoded by libjpeg's DCT scaling (GIL"
+        " released) while only its kind and editor are imported on the database worker; the"
+        " editor's first frame needs neither numpy nor the clipping tools nor the checks;"
+        " pydantic's plugin search (every installed package's entry points, 10-30 ms) is off;"
+        " the rest waits until the photo is painted. What is left is Python on one GIL:"
+        " pydantic and the payload model (~55 ms), the window's own start (see Start-up),"
+        " building the editor (~12 ms). It would take a payload read without pydantic for the"
+        " first frame, or a frozen build."
     )
 
 

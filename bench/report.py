@@ -126,7 +126,14 @@ def _arg(args: list[str], flag: str, default: str) -> str:
 
 def rows_startup(d: dict[str, Any], _args: list[str]) -> list[Row]:
     bare = {"baseline": d["bare_window_s"], "baseline_label": "bare PySide6 window"}
+    reference = []
+    if "table_window_s" in d:
+        reference.append(
+            _row("reference: a bare window showing the first 200 rows (QTableWidget)",
+                 d["table_window_s"], "s", **bare, ratio=d["ratio_table"])
+        )
     return [
+        *reference,
         _row("Ouvrage window shown", d["ouvrage_window_shown_s"], "s", **bare,
              ratio=d["ratio_shown"]),
         _row(f"queue of {d['tasks']:,} tasks on screen (first screenful painted)",

@@ -66,7 +66,9 @@ def create_app(state: ServerState) -> FastAPI:
     app.include_router(_contributor_router(state))
     app.include_router(admin_router(state))
     # The last added runs first: faults act on what goes on the wire, gzipped or not.
-    app.add_middleware(GzipCoding, largest_body=state.options.largest_upload_bytes)
+    app.add_middleware(
+        GzipCoding, largest_body=state.options.largest_upload_bytes, faults=state.faults
+    )
     app.add_middleware(FaultInjector, controller=state.faults)
     quiet_injected_cuts()
     app.state.server = state

@@ -15,7 +15,7 @@ import socket
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
@@ -37,6 +37,8 @@ _FAULT_HELP = {
     "drop_probability": "POST /results: commit, then drop the answer",
     "slow_first_byte_ms": "milliseconds before the first body byte",
     "malformed_probability": "fraction of JSON answers replaced by broken JSON",
+    "gzip": "an older server: 'refuse' answers 415 to gzipped bodies, 'ignore' reads them as "
+    "plain JSON (400); neither gzips answers ('on' by default)",
 }
 
 
@@ -154,6 +156,11 @@ def _add_fault_flags(parser: argparse.ArgumentParser) -> None:
         if name == "error_statuses":
             group.add_argument(
                 flag, dest=name, type=_statuses, metavar="LIST", help=_FAULT_HELP[name]
+            )
+            continue
+        if name == "gzip":
+            group.add_argument(
+                flag, dest=name, choices=get_args(field.annotation), help=_FAULT_HELP[name]
             )
             continue
         kind = int if field.annotation is int else float

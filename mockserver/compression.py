@@ -9,7 +9,9 @@ identity 415, each with an ``ErrorBody``. Answers: JSON of at least 1 KiB is
 gzipped when the request's ``Accept-Encoding`` allows it. Nothing else is
 ever packed: a bundle archive, a ranged (206) answer or a request with
 ``Range`` keeps its bytes as they are, so ranges and checksums stay those of
-the file.
+the file. The fault setting ``gzip`` imitates an older server on the
+contributor API: ``refuse`` answers 415 to a gzipped body, ``ignore`` passes its
+packed bytes on as they are; neither gzips an answer.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from mockserver.errors import error_body_bytes
-from mockserver.faults import ASGIApp, Message, Receive, Send, is_archive
+from mockserver.faults import (
+    ASGIApp,
+    FaultController,
+    Message,
+    Receive,
+    Send,
+    is_archive,
+    is_faultable,
+)
 from sync.compression import (
     GZIP_LEVEL,
     SMALLEST_COMPRESSED,
@@ -42,17 +52,36 @@ Scope = MutableMapping[str, Any]
 class GzipCoding:
     """ASGI middleware: gzip request bodies in, gzip JSON answers out (see the module)."""
 
-    def __init__(self, app: ASGIApp, largest_body: int) -> None:
+    def __init__(
+        self, app: ASGIApp, largest_body: int, faults: FaultController | None = None
+    ) -> None:
         self.app = app
         self.largest_body = largest_body
+        self.faults = faults  # its ``gzip`` setting imitates an older server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
+        mode = "on"
+        if self.faults is not None and is_faultable(scope["path"]):
+            mode = self.faults.settings.gzip
+        if mode == "ignore":  # no idea what Content-Encoding means: bytes in, bytes out
+            await self.app(scope, receive, send)
+            return
+        coding = headers.get("content-encoding")
+        if mode == "refuse" and (coding or "identity").strip().lower() != "identity":
+            await _refuse(
+                receive,
+                send,
+                415,
+                ErrorCode.INVALID_REQUEST,
+                "This server reads no compressed request bodies; send it uncompressed.",
+            )
+            return
         try:
-            inflater = inflater_for(headers.get("content-encoding"), self.largest_body)
+            inflater = inflater_for(coding, self.largest_body)
         except UnknownCoding as exc:
             await _refuse(
                 receive,
@@ -73,7 +102,8 @@ class GzipCoding:
         if scope["method"] == "HEAD" or is_archive(scope["path"]) or "range" in headers:
             await self.app(scope, receive, send)
             return
-        writer = _JsonPacker(send, accepts_gzip(headers.get("accept-encoding")))
+        accepted = mode == "on" and accepts_gzip(headers.get("accept-encoding"))
+        writer = _JsonPacker(send, accepted)
         await self.app(scope, receive, writer.send)
 
     async def _unpacked(

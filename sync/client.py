@@ -9,12 +9,14 @@ the host and what to do.
 Transient failures are retried through a ``RetryPolicy``; see ``claim`` for
 the one request that is not blindly repeatable. JSON goes both ways gzipped
 when it is worth it (``sync.compression``): request bodies over 1 KiB, unless
-the server refused that once with 415, and answers the server chooses to
-compress. Archives never: their byte ranges and checksums are of the file.
+the server refused that once (415, or a 400 or 422 that the same body sent
+uncompressed does not get), and answers the server chooses to compress.
+Archives never: their byte ranges and checksums are of the file.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -69,6 +71,8 @@ from sync.protocol import (
 from sync.retry import CancelToken, RetryPolicy
 
 __all__ = ["ServerClient"]
+
+log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -130,8 +134,10 @@ class ServerClient:
         self._requests_sent = 0
         self._body_bytes_sent = 0
         self._body_bytes_received = 0
-        # Cleared for good (for this client, so this server) when it answers 415 to gzip.
+        # Cleared for good (for this client, so this server) when it cannot read gzip.
         self._gzip_requests = True
+        # Set once a gzipped body was read: from then on a 400 or 422 is about the content.
+        self._gzip_confirmed = False
 
     # --- housekeeping ------------------------------------------------------------------
 
@@ -157,7 +163,8 @@ class ServerClient:
     @property
     def gzips_requests(self) -> bool:
         """Whether large request bodies still go gzipped: False once the server answered
-        415 (Unsupported Media Type) to one."""
+        415 (Unsupported Media Type) to one, or a 400 or 422 that the same body sent
+        uncompressed did not get (a server that reads the packed bytes as plain JSON)."""
         return self._gzip_requests
 
     def close(self) -> None:
@@ -330,8 +337,9 @@ class ServerClient:
         Safe to repeat: each result carries its idempotency key, and a key the
         server has seen comes back ``duplicate`` instead of being counted again.
         A batch over 1 KiB goes gzipped (``Content-Encoding: gzip``); a server
-        that answers 415 to that gets it again uncompressed, and every body
-        after it too.
+        that answers 415 to that, or 400 or 422 before it has read any gzipped
+        body, gets it again uncompressed (once), and every body after it too if
+        that was the trouble.
         """
         return self.retry.call(
             lambda: self._exchange("POST", "/results", BatchResponse, body=batch), cancel=cancel
@@ -449,21 +457,30 @@ class ServerClient:
         params: Mapping[str, str] | None,
         auth: bool,
     ) -> requests.Response:
-        """``_send`` with ``data`` gzipped when large; again uncompressed after a 415."""
+        """``_send`` with ``data`` gzipped when large; again uncompressed, once, when the
+        server shows it cannot read gzip."""
         if data is None or len(data) < SMALLEST_COMPRESSED or not self._gzip_requests:
             return self._send(method, url, headers=headers, data=data, params=params, auth=auth)
         packed = {**headers, "Content-Encoding": "gzip"}
         response = self._send(
             method, url, headers=packed, data=gzip_body(data), params=params, auth=auth
         )
-        if response.status_code != 415:
+        status = response.status_code
+        unread = status == 415 or (status in (400, 422) and not self._gzip_confirmed)
+        if not unread:
+            if status < 400:
+                self._gzip_confirmed = True
             return response
-        # 415 means the server did not run the request (RFC 7694), so even a claim can
-        # go again; this server gets identity from now on.
+        # 415 means the server did not run the request (RFC 7694); a 400 or 422 from a
+        # server that read the packed bytes as JSON is a refusal before running anything
+        # too. Either way even a claim can go again, uncompressed.
         self._count_received(response)
         response.close()
-        self._gzip_requests = False
-        return self._send(method, url, headers=headers, data=data, params=params, auth=auth)
+        again = self._send(method, url, headers=headers, data=data, params=params, auth=auth)
+        if status == 415 or again.status_code not in (400, 422):
+            self._gzip_requests = False  # this server gets identity from now on
+            log.info("%s reads no gzipped request bodies: sending them uncompressed", self.host)
+        return again
 
     def _send(
         self,

@@ -236,6 +236,10 @@ class FaultSettings(AdminModel):
     slow_first_byte_ms: Milliseconds = 0.0  # waited before the first body byte
     slow_first_byte_probability: Probability = 1.0
     malformed_probability: Probability = 0.0  # JSON answers: body replaced by broken JSON
+    # An older server's gzip: "on" reads gzipped request bodies and gzips large JSON
+    # answers; "refuse" answers 415 to a gzipped body and never gzips; "ignore" hands the
+    # packed bytes to the routes as if plain (400: not JSON) and never gzips.
+    gzip: Literal["on", "refuse", "ignore"] = "on"
 
 
 # ---------------------------------------------------------------- platform policy

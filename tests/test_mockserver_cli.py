@@ -85,6 +85,9 @@ def test_admin_subcommands_act_on_a_running_server(
         "faults: latency_ms=5.0, error_statuses=[503]"
     )
     assert run(server, capsys, "faults")[1] == "faults: latency_ms=5.0, error_statuses=[503]"
+    assert run(server, capsys, "faults", "--gzip", "refuse")[1] == (
+        "faults: latency_ms=5.0, error_statuses=[503], gzip=refuse"
+    )
     assert run(server, capsys, "faults", "--clear")[1] == "faults: none"
     assert run(
         server, capsys, "add-contributor", "--id", "carol", "--password", "pw", "--name", "Carol"

@@ -196,6 +196,28 @@ def test_a_packed_body_larger_than_the_limit_is_413_even_unpacked_small(
     assert response.status_code == 413 and error_of(response).code == "batch_too_large"
 
 
+
+@pytest.mark.parametrize(("mode", "status"), [("refuse", 415), ("ignore", 400)])
+def test_the_older_server_fault_refuses_or_misreads_gzip_and_never_gzips(
+    server: ServerHandle, demo: Contributor, mode: str, status: int
+) -> None:
+    """``gzip=refuse`` is a server that says it reads no gzip; ``gzip=ignore`` one that
+    knows nothing of it and reads the packed bytes as JSON. Neither runs the request."""
+    server.admin.update_faults(gzip=mode)
+    plain, items = batch_json(10)
+    refused = post_raw(demo, "/v1/results", gzip.compress(plain), "gzip")
+    assert refused.status_code == status
+    assert error_of(refused).message  # says why, as every refusal does
+    assert server.admin.results("demo") == []
+    assert post_raw(demo, "/v1/results", plain, None).status_code == 200
+    assert len(server.admin.results("demo")) == len(items)
+    leases = demo.get("/v1/leases", headers={"Accept-Encoding": "gzip"}, stream=True)
+    assert "Content-Encoding" not in leases.headers
+    assert len(bundles_in(raw_answer(leases))) == 3  # plain JSON, over 1 KiB
+    server.admin.update_faults(gzip="on")
+    assert post_raw(demo, "/v1/results", gzip.compress(batch_json(2, first=11)[0]), "gzip").ok
+
+
 # --- JSON answers ------------------------------------------------------------------------------
 
 

@@ -158,6 +158,54 @@ def test_a_415_to_an_uncompressed_body_too_is_a_refusal_not_a_loop(double: HttpD
     assert codings == ["gzip", None]  # one resend uncompressed, then the refusal
 
 
+@pytest.mark.parametrize("mode", ["refuse", "ignore"])
+def test_an_older_mock_server_gets_identity_and_stores_every_result(
+    server: ServerHandle, mode: str
+) -> None:
+    """The mock server's ``gzip`` fault: 415, or the packed bytes read as JSON (400)."""
+    server.admin.update_faults(gzip=mode)
+    client = signed_in(server.url)
+    client.claim("b-1")
+    server.state.faults.traffic.clear()
+    first, second = batch("b-1", 20), batch("b-1", 20)
+    assert {a.status.value for a in client.submit(first).acks} == {"accepted"}
+    assert not client.gzips_requests
+    client.submit(second)
+    sent = server.state.faults.traffic.exchanges("POST", "/v1/results", at_least=3)
+    assert [(e.request_coding, e.status) for e in sent] == [
+        ("gzip", 415 if mode == "refuse" else 400), ("", 200), ("", 200)
+    ]  # fmt: skip
+    assert all(e.answer_coding == "" for e in sent)
+    stored = {r.idempotency_key for r in server.admin.results("demo")}
+    assert stored == {item.idempotency_key for item in (*first.results, *second.results)}
+
+
+def test_a_400_to_both_codings_is_the_content_and_gzip_stays_on(double: HttpDouble) -> None:
+    double.route("POST", "/v1/results", error_reply(422, "invalid_request", "Bad batch."))
+    client = scripted(double.url)
+    with pytest.raises(Refused, match="Bad batch"):
+        client.submit(batch("b-0", 10))
+    assert [r.headers.get("content-encoding") for r in double.requests] == ["gzip", None]
+    assert client.gzips_requests  # the body was at fault, not its coding
+
+
+def test_once_gzip_was_read_a_422_is_about_the_content_and_not_sent_twice(
+    double: HttpDouble,
+) -> None:
+    answers = iter([None, error_reply(422, "invalid_request", "Bad batch.")])
+
+    def first_fine(request: Request) -> Reply:
+        return next(answers) or acks_for(request)
+
+    double.route("POST", "/v1/results", first_fine)
+    client = scripted(double.url)
+    client.submit(batch("b-0", 10))
+    with pytest.raises(Refused, match="Bad batch"):
+        client.submit(batch("b-0", 10))
+    assert [r.headers.get("content-encoding") for r in double.requests] == ["gzip", "gzip"]
+    assert client.gzips_requests
+
+
 # --- answers ---------------------------------------------------------------------------------
 
 

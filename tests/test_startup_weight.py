@@ -13,14 +13,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_fresh(code: str) -> dict:
+def run_fresh(code: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    """Run ``code`` with ``args`` in a fresh interpreter (a clean environment plus ``env``)
+    and return the JSON object it prints last."""
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", textwrap.dedent(code), *args],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "OUVRAGE_LANG": "en"},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "OUVRAGE_LANG": "en",
+            **(env or {}),
+        },
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -93,15 +100,7 @@ def test_a_clipping_task_paints_its_photo_before_numpy_is_imported(
     from PIL import Image
 
     Image.new("RGB", size, (40, 120, 200)).save(tmp_path / name)
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(FIRST_FRAME), str(tmp_path), name, *map(str, size)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "OUVRAGE_LANG": "en"},
-    )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = run_fresh(FIRST_FRAME, str(tmp_path), name, *map(str, size))
     assert seen["first"] == {"photo": True, "numpy": False, "checks": False}
     assert seen["editable"] and seen["numpy"]  # the tools work once the view is made
 
@@ -123,15 +122,5 @@ def test_the_first_model_built_does_not_scan_installed_packages(
         kind.parse_payload({"image": "a.jpg", "width": 10, "height": 10, "instruction": "x"})
         print(json.dumps({"scanned": bool(scans)}))
     """
-    env = {"PATH": "/usr/bin:/bin"}
-    if setting is not None:
-        env["PYDANTIC_DISABLE_PLUGINS"] = setting  # an explicit choice is kept
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=env,
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"scanned": scanned}
+    explicit = {"PYDANTIC_DISABLE_PLUGINS": setting} if setting is not None else {}  # kept
+    assert run_fresh(code, env=explicit) == {"scanned": scanned}
